@@ -1,0 +1,14 @@
+# Warning and sanitizer settings shared by every target through rmqup_settings.
+add_library(rmqup_settings INTERFACE)
+target_compile_options(rmqup_settings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Wunused -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough)
+if(RMQUP_WERROR)
+  target_compile_options(rmqup_settings INTERFACE -Werror)
+endif()
+if(RMQUP_SANITIZE)
+  target_compile_options(rmqup_settings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(rmqup_settings INTERFACE -fsanitize=address,undefined)
+endif()
+# Boost.Asio without the deprecated bits, header-only error_code.
+target_compile_definitions(rmqup_settings INTERFACE BOOST_ASIO_NO_DEPRECATED)

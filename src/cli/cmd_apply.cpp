@@ -1,0 +1,8 @@
+// Registers the 'apply' command family. Owner replaces this placeholder with the real commands.
+#include "commands.hpp"
+
+namespace rmqup::cli {
+
+void add_apply_commands(CLI::App& /*app*/, GlobalOptions& /*g*/) {}
+
+}  // namespace rmqup::cli
