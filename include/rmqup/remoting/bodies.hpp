@@ -1,0 +1,67 @@
+// Typed bodies <-> fastjson text. decode_* accept fastjson's non-strict output (bare integer keys,
+// object keys, 1.0E10); encode_* write exactly what a 4.9.7 (or 5.x, where noted) server writes,
+// byte for byte, so the simulator answers like the real servers.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "rmqup/core/result.hpp"
+#include "rmqup/remoting/model.hpp"
+
+namespace rmqup::rmq {
+
+// Which JSON dialect a body uses.
+enum class JsonStyle {
+    fastjson,   // default fastjson: bare non-string map keys, hash order
+    standard,   // GET_ROUTEINFO_BY_TOPIC standard form: quoted, sorted map keys
+};
+
+Result<ClusterInfo> decode_cluster_info(std::string_view body);
+std::string encode_cluster_info(const ClusterInfo& v);
+
+Result<TopicRouteData> decode_topic_route(std::string_view body);
+std::string encode_topic_route(const TopicRouteData& v, JsonStyle style);
+
+Result<TopicList> decode_topic_list(std::string_view body);
+std::string encode_topic_list(const TopicList& v);
+
+Result<TopicConfigTable> decode_topic_config_table(std::string_view body);
+std::string encode_topic_config_table(const TopicConfigTable& v);
+
+Result<RegisterBrokerBody> decode_register_broker_body(std::string_view body, bool compressed);
+std::string encode_register_broker_body(const RegisterBrokerBody& v, bool compressed);
+
+// KVTable {"table":{...}} with typed fields filled in (both Tps spellings accepted).
+Result<RuntimeInfo> decode_runtime_info(std::string_view body);
+std::string encode_kv_table(const std::map<std::string, std::string>& table);
+
+Result<TopicStatsTable> decode_topic_stats(std::string_view body);
+std::string encode_topic_stats(const TopicStatsTable& v);
+
+Result<ConsumeStats> decode_consume_stats(std::string_view body);
+std::string encode_consume_stats(const ConsumeStats& v);
+
+Result<ConsumerConnection> decode_consumer_connection(std::string_view body);
+std::string encode_consumer_connection(const ConsumerConnection& v);
+
+Result<ProducerConnection> decode_producer_connection(std::string_view body);
+std::string encode_producer_connection(const ProducerConnection& v);
+
+Result<HeartbeatData> decode_heartbeat(std::string_view body);
+std::string encode_heartbeat(const HeartbeatData& v);
+
+// Java properties text ("key=value\n" lines). Parsing splits on the first '=', keeps empty values,
+// skips blank and '#'/'!' comment lines.
+Properties parse_properties(std::string_view text);
+std::string format_properties(const Properties& props);
+
+// Message property string: name \x01 value \x02 ... (trailing \x02 accepted when reading).
+std::map<std::string, std::string> parse_message_properties(std::string_view text);
+std::string format_message_properties(const std::map<std::string, std::string>& props);
+
+// PULL_MESSAGE body: zero or more stored-message records (MessageDecoder layout, V1 and V2 magic).
+Result<std::vector<StoredMessage>> decode_stored_messages(std::string_view body);
+std::string encode_stored_message(const StoredMessage& m);
+
+}  // namespace rmqup::rmq
