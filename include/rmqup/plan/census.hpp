@@ -1,0 +1,78 @@
+// Client census and topic snapshot: what operators otherwise script by hand before a roll, and
+// what `diff-topics` compares against after it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rmqup/admin/admin_api.hpp"
+#include "rmqup/core/result.hpp"
+
+namespace rmqup {
+
+enum class ClientGroupKind { consumer, producer };
+
+struct ClientEntry {
+    ClientGroupKind kind = ClientGroupKind::consumer;
+    std::string group;
+    std::string broker;       // broker address asked
+    std::string client_id;
+    std::string client_addr;
+    std::string language;
+    int version = 0;          // MQVersion ordinal
+    std::string version_name; // "4.9.7" when the ordinal is known
+};
+
+struct ClientCensus {
+    std::vector<ClientEntry> clients;  // sorted by kind, group, client address
+    std::vector<std::string> notes;    // groups that could not be asked, truncation
+};
+
+// Consumer groups are found from %RETRY%<group> topics on the masters; producer groups cannot be
+// listed through the admin protocol, so they are asked only when named in producer_groups.
+ClientCensus take_census(AdminApi& admin, const std::vector<std::string>& master_addresses,
+                         const std::vector<std::string>& producer_groups);
+
+std::string census_to_text(const ClientCensus& census);
+
+// One topic on one broker group (from the master's GET_ALL_TOPIC_CONFIG).
+struct TopicSnapshotEntry {
+    std::string topic;
+    std::string broker_name;
+    int read_queues = 0;
+    int write_queues = 0;
+    int perm = 0;
+    bool order = false;
+    bool operator==(const TopicSnapshotEntry&) const = default;
+};
+
+struct TopicSnapshot {
+    std::string cluster;
+    std::string taken_at;                   // ISO-8601
+    std::vector<TopicSnapshotEntry> entries;  // sorted by topic, broker
+};
+
+struct MasterRef {
+    std::string broker_name;
+    std::string address;
+};
+
+// Reads every master's topic config (one request per master, not one per topic).
+Result<TopicSnapshot> take_topic_snapshot(AdminApi& admin, const std::vector<MasterRef>& masters,
+                                          const std::string& cluster, const std::string& taken_at);
+
+std::string snapshot_to_json(const TopicSnapshot& snap);
+Result<TopicSnapshot> snapshot_from_json(std::string_view text, const std::string& source_name);
+
+struct TopicDiff {
+    std::vector<TopicSnapshotEntry> missing;                                  // in the snapshot, not live
+    std::vector<TopicSnapshotEntry> added;                                    // live, not in the snapshot
+    std::vector<std::pair<TopicSnapshotEntry, TopicSnapshotEntry>> changed;   // (before, after)
+    bool empty() const { return missing.empty() && added.empty() && changed.empty(); }
+};
+
+TopicDiff diff_topics(const TopicSnapshot& before, const TopicSnapshot& after);
+std::string diff_to_text(const TopicDiff& diff);
+
+}  // namespace rmqup

@@ -1,0 +1,72 @@
+#include "rmqup/plan/planner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include "nodes.hpp"
+#include "ordering.hpp"
+#include "preflight.hpp"
+
+namespace rmqup {
+
+namespace {
+
+std::string iso_now() {
+    auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace
+
+Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest& req) {
+    using namespace plan_detail;
+    Plan plan;
+    plan.cluster = inv.cluster;
+    for (const auto& ns : inv.nameservers) plan.nameservers.push_back(ns.address);
+    plan.target_version = inv.target_version;
+    plan.policy = inv.policy;
+    for (const auto& h : inv.hosts) plan.hosts.push_back(h.access);
+    plan.acl_access_key_ref = inv.acl.access_key;
+    plan.acl_secret_key_ref = inv.acl.secret_key_ref;
+    plan.created_at = req.created_at.empty() ? iso_now() : req.created_at;
+    plan.inventory_path = inv.source;
+
+    auto nodes = build_nodes(inv);
+    if (nodes.empty()) return make_error(ErrorKind::invalid_input, inv.source + ": the inventory lists no nodes to upgrade");
+
+    Findings findings(plan.findings);
+    ClusterView view = make_view(inv);
+    const bool live = admin && !req.offline;
+    if (live) {
+        check_cluster(inv, *admin, req, view, nodes, findings);
+        load_topics(*admin, view, findings);
+        check_topics(inv, *admin, view, req, findings);
+    }
+    check_inventory(inv, view, findings);
+    if (!req.offline && req.host_ops) check_hosts(inv, nodes, req.host_ops, req, findings);
+
+    std::vector<std::string> group_order = view.groups;
+    auto ordering = order_nodes(std::move(nodes), group_order, inv.policy);
+    plan.nodes = std::move(ordering.nodes);
+    plan.batches = std::move(ordering.batches);
+    if (live) mark_topics_losing_writable(view, plan.batches, plan.nodes);
+
+    for (auto& f : plan.findings) {
+        f.accepted = f.severity == Severity::warning &&
+                     std::find(req.accepted_risks.begin(), req.accepted_risks.end(), f.id) != req.accepted_risks.end();
+    }
+    return plan;
+}
+
+bool plan_blocked(const Plan& plan) {
+    return std::any_of(plan.findings.begin(), plan.findings.end(), [](const CheckFinding& f) {
+        return f.severity == Severity::error || (f.severity == Severity::warning && !f.accepted);
+    });
+}
+
+}  // namespace rmqup
