@@ -1,105 +1,64 @@
 #include "rmqup/net/remoting_admin.hpp"
 
-#include <charconv>
 #include <utility>
 
+#include "admin_replies.hpp"
 #include "request_names.hpp"
 #include "rmqup/remoting/bodies.hpp"
 
 namespace rmqup::net {
-
-namespace {
-
-using Ext = std::vector<std::pair<std::string, std::string>>;
-
-// Error for a response whose code says no: the server's remark is kept verbatim and apart.
-Error rejected(const rmq::RemotingCommand& resp) {
-    Error e = make_error(ErrorKind::rejected, "refused with code " + std::to_string(resp.code));
-    e.code = resp.code;
-    e.remark = resp.remark.value_or("");
-    return e;
-}
-
-Error protocol(std::string what) { return make_error(ErrorKind::protocol, std::move(what)); }
-
-// A decode error from the codec becomes a protocol error in the request's context.
-template <typename T>
-Result<T> decoded(Result<T> r, int code, const std::string& addr) {
-    if (r)
-        return r;
-    Error e = std::move(r).error();
-    e.kind = ErrorKind::protocol;
-    e.message = "bad response body: " + e.message;
-    return std::move(e).with(request_context(code, addr));
-}
-
-// A numeric response ext field ("offset", "wipeTopicCount").
-template <typename T>
-Result<T> ext_number(const rmq::RemotingCommand& resp, const std::string& key, int code, const std::string& addr) {
-    auto v = resp.ext(key);
-    if (!v)
-        return protocol("response lacks header field '" + key + "'").with(request_context(code, addr));
-    T out{};
-    auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-    if (ec != std::errc() || ptr != v->data() + v->size())
-        return protocol("response header field " + key + "='" + *v + "' is not a number")
-            .with(request_context(code, addr));
-    return out;
-}
-
-std::string ext_or(const rmq::RemotingCommand& resp, const std::string& key, std::string fallback = {}) {
-    return resp.ext(key).value_or(std::move(fallback));
-}
-
-bool is_not_ready_remark(const rmq::RemotingCommand& resp) {
-    // A broker polled ~1 s after boot answers SYSTEM_ERROR from an empty stats window.
-    return resp.code == rmq::rc::system_error && resp.remark &&
-           resp.remark->find("NoSuchElementException") != std::string::npos;
-}
-
-}  // namespace
 
 RemotingAdmin::RemotingAdmin(RemotingClient& client, std::chrono::milliseconds timeout)
     : m_client(client), m_timeout(timeout) {}
 
 namespace {
 
-// Sends req to addr and returns the raw response; transport errors get the request context.
-Result<rmq::RemotingCommand> exchange(RemotingClient& client, std::chrono::milliseconds timeout,
-                                      const std::string& addr, int code, Ext ext, std::string body = {}) {
+rmq::RemotingCommand make_request(int code, Ext ext, std::string body = {}) {
     rmq::RemotingCommand req = rmq::RemotingCommand::request(code, std::move(ext));
     req.body = std::move(body);
-    auto r = client.call(addr, std::move(req), timeout);
-    if (!r)
-        return std::move(r).error().with(request_context(code, addr));
-    return r;
+    return req;
+}
+
+// Sends the request and returns the response (any code); transport errors carry the request context.
+Reply exchange(RemotingClient& client, std::chrono::milliseconds timeout, const std::string& addr, int code,
+               Ext ext, std::string body = {}) {
+    return with_request_context(client.call(addr, make_request(code, std::move(ext), std::move(body)), timeout),
+                                code, addr);
 }
 
 // exchange() plus: any response code other than SUCCESS is a rejection.
-Result<rmq::RemotingCommand> invoke(RemotingClient& client, std::chrono::milliseconds timeout,
-                                    const std::string& addr, int code, Ext ext, std::string body = {}) {
-    auto r = exchange(client, timeout, addr, code, std::move(ext), std::move(body));
-    if (r && r->code != rmq::rc::success)
-        return rejected(*r).with(request_context(code, addr));
-    return r;
+Reply invoke(RemotingClient& client, std::chrono::milliseconds timeout, const std::string& addr, int code, Ext ext,
+             std::string body = {}) {
+    return expect_success(client.call(addr, make_request(code, std::move(ext), std::move(body)), timeout), code,
+                          addr);
+}
+
+template <typename T>
+Result<T> decoded(Result<T> r, int code, const std::string& addr) {
+    if (r)
+        return r;
+    return bad_body_error(std::move(r).error(), code, addr);
+}
+
+Result<int> narrow(Result<std::int64_t> r) {
+    if (!r)
+        return std::move(r).error();
+    return static_cast<int>(*r);
+}
+
+std::string ext_or(const rmq::RemotingCommand& resp, const std::string& key, std::string fallback = {}) {
+    return resp.ext(key).value_or(std::move(fallback));
 }
 
 }  // namespace
 
 Result<rmq::ClusterInfo> RemotingAdmin::cluster_info(const std::string& ns) {
-    constexpr int c = rmq::code::get_broker_cluster_info;
-    auto r = invoke(m_client, m_timeout, ns, c, {});
-    if (!r)
-        return std::move(r).error();
-    return decoded(rmq::decode_cluster_info(r->body), c, ns);
+    return cluster_info_reply(m_client.call(ns, make_request(rmq::code::get_broker_cluster_info, {}), m_timeout), ns);
 }
 
 Result<rmq::TopicRouteData> RemotingAdmin::topic_route(const std::string& ns, const std::string& topic) {
-    constexpr int c = rmq::code::get_routeinfo_by_topic;
-    auto r = invoke(m_client, m_timeout, ns, c, {{"topic", topic}});
-    if (!r)
-        return std::move(r).error();
-    return decoded(rmq::decode_topic_route(r->body), c, ns);
+    return topic_route_reply(
+        m_client.call(ns, make_request(rmq::code::get_routeinfo_by_topic, {{"topic", topic}}), m_timeout), ns);
 }
 
 Result<rmq::TopicList> RemotingAdmin::all_topics(const std::string& ns) {
@@ -123,7 +82,7 @@ Result<int> RemotingAdmin::wipe_write_perm(const std::string& ns, const std::str
     auto r = invoke(m_client, m_timeout, ns, c, {{"brokerName", broker_name}});
     if (!r)
         return std::move(r).error();
-    return ext_number<int>(*r, "wipeTopicCount", c, ns);
+    return narrow(ext_int(*r, "wipeTopicCount", c, ns));
 }
 
 Result<int> RemotingAdmin::add_write_perm(const std::string& ns, const std::string& broker_name) {
@@ -136,31 +95,17 @@ Result<int> RemotingAdmin::add_write_perm(const std::string& ns, const std::stri
             e.message += " (ADD_WRITE_PERM_OF_BROKER exists only from NameServer 4.9.2; an older one never answers)";
         return e;
     }
-    return ext_number<int>(*r, "addTopicCount", c, ns);
+    return narrow(ext_int(*r, "addTopicCount", c, ns));
 }
 
 Result<rmq::RuntimeInfo> RemotingAdmin::runtime_info(const std::string& broker) {
-    constexpr int c = rmq::code::get_broker_runtime_info;
-    auto r = exchange(m_client, m_timeout, broker, c, {});
-    if (!r)
-        return std::move(r).error();
-    if (is_not_ready_remark(*r)) {
-        Error e = rejected(*r);
-        e.kind = ErrorKind::not_ready;
-        e.message = "broker is still starting (runtime stats not ready yet)";
-        return std::move(e).with(request_context(c, broker));
-    }
-    if (r->code != rmq::rc::success)
-        return rejected(*r).with(request_context(c, broker));
-    return decoded(rmq::decode_runtime_info(r->body), c, broker);
+    return runtime_info_reply(m_client.call(broker, make_request(rmq::code::get_broker_runtime_info, {}), m_timeout),
+                              broker);
 }
 
 Result<rmq::Properties> RemotingAdmin::broker_config(const std::string& broker) {
-    constexpr int c = rmq::code::get_broker_config;
-    auto r = invoke(m_client, m_timeout, broker, c, {});
-    if (!r)
-        return std::move(r).error();
-    return rmq::parse_properties(r->body);
+    return broker_config_reply(m_client.call(broker, make_request(rmq::code::get_broker_config, {}), m_timeout),
+                               broker);
 }
 
 Status RemotingAdmin::update_broker_config(const std::string& broker, const rmq::Properties& kv) {
@@ -224,7 +169,7 @@ Result<std::int64_t> RemotingAdmin::max_offset(const std::string& broker, const 
     auto r = invoke(m_client, m_timeout, broker, c, {{"topic", topic}, {"queueId", std::to_string(queue_id)}});
     if (!r)
         return std::move(r).error();
-    return ext_number<std::int64_t>(*r, "offset", c, broker);
+    return ext_int(*r, "offset", c, broker);
 }
 
 Result<std::int64_t> RemotingAdmin::min_offset(const std::string& broker, const std::string& topic, int queue_id) {
@@ -232,7 +177,7 @@ Result<std::int64_t> RemotingAdmin::min_offset(const std::string& broker, const 
     auto r = invoke(m_client, m_timeout, broker, c, {{"topic", topic}, {"queueId", std::to_string(queue_id)}});
     if (!r)
         return std::move(r).error();
-    return ext_number<std::int64_t>(*r, "offset", c, broker);
+    return ext_int(*r, "offset", c, broker);
 }
 
 Result<std::int64_t> RemotingAdmin::query_consumer_offset(const std::string& broker, const std::string& group,
@@ -242,7 +187,7 @@ Result<std::int64_t> RemotingAdmin::query_consumer_offset(const std::string& bro
                     {{"consumerGroup", group}, {"topic", topic}, {"queueId", std::to_string(queue_id)}});
     if (!r)
         return std::move(r).error();
-    return ext_number<std::int64_t>(*r, "offset", c, broker);
+    return ext_int(*r, "offset", c, broker);
 }
 
 Result<rmq::SendResult> RemotingAdmin::send_message(const std::string& broker, const rmq::SendRequest& msg) {
@@ -269,17 +214,17 @@ Result<rmq::SendResult> RemotingAdmin::send_message(const std::string& broker, c
     // Flush/slave timeouts still stored the message: the Java client reports them as send statuses.
     if (code != rmq::rc::success && code != rmq::rc::flush_disk_timeout && code != rmq::rc::flush_slave_timeout &&
         code != rmq::rc::slave_not_available)
-        return rejected(*r).with(request_context(c, broker));
+        return rejected_error(*r).with(request_context(c, broker));
     rmq::SendResult out;
     out.code = code;
     out.msg_id = ext_or(*r, "msgId");
-    auto qid = ext_number<int>(*r, "queueId", c, broker);
+    auto qid = ext_int(*r, "queueId", c, broker);
     if (!qid)
         return std::move(qid).error();
-    auto qoff = ext_number<std::int64_t>(*r, "queueOffset", c, broker);
+    auto qoff = ext_int(*r, "queueOffset", c, broker);
     if (!qoff)
         return std::move(qoff).error();
-    out.queue_id = *qid;
+    out.queue_id = static_cast<int>(*qid);
     out.queue_offset = *qoff;
     return out;
 }
@@ -305,14 +250,14 @@ Result<rmq::PullResult> RemotingAdmin::pull_message(const std::string& broker, c
     const int code = r->code;
     if (code != rmq::rc::success && code != rmq::rc::pull_not_found && code != rmq::rc::pull_retry_immediately &&
         code != rmq::rc::pull_offset_moved)
-        return rejected(*r).with(request_context(c, broker));
+        return rejected_error(*r).with(request_context(c, broker));
     rmq::PullResult out;
     out.code = code;
     out.status = r->remark.value_or("");
     for (auto [key, field] : {std::pair{"nextBeginOffset", &out.next_begin_offset}, std::pair{"minOffset", &out.min_offset},
                               std::pair{"maxOffset", &out.max_offset},
                               std::pair{"suggestWhichBrokerId", &out.suggest_which_broker_id}}) {
-        auto v = ext_number<std::int64_t>(*r, key, c, broker);
+        auto v = ext_int(*r, key, c, broker);
         if (!v)
             return std::move(v).error();
         *field = *v;
