@@ -1,0 +1,47 @@
+// The POSIX sh snippets ShellHostOps runs on a host, rendered from typed values. Every value is
+// shell-quoted; the process match text is passed octal-encoded so that no probe process carries it
+// in its own command line.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace rmqup::host_scripts {
+
+// Lists the innermost live processes whose command line contains match, ended by a space or the
+// line end: prints "pid <N>" lines and a final "probe-ok". Excludes the probe and its ancestors,
+// zombies, and any matching process that has a matching descendant (the sh wrappers of a JVM).
+std::string find_processes(const std::string& match);
+
+// Sends signal ("TERM"/"KILL") to pid, then polls every interval until it is gone (prints "gone")
+// or max_polls polls have passed (prints "alive").
+std::string signal_and_wait(int pid, const char* signal, int max_polls, std::chrono::milliseconds interval);
+
+// Runs start_command detached (render_detached_start), waits settle, and prints "started <pid>" or
+// "exited <pid>" followed by the last tail_lines lines the process appended to log_path.
+std::string start_detached(const std::string& start_command, const std::string& log_path,
+                           std::chrono::milliseconds settle, int tail_lines);
+
+// Prints "yes" if path exists (test flag "-e", "-f", "-d"), else "no".
+std::string test_path(const std::string& path, const char* flag = "-e");
+
+// cat of one file.
+std::string read_file(const std::string& path);
+
+// chmod the uploaded temp file and rename it over path (atomic within one file system).
+std::string install_file(const std::string& temp_path, const std::string& path, int mode);
+
+// Copies path to backup_path (via a temp file and rename) unless backup_path exists; prints
+// "created" or "kept".
+std::string backup_once(const std::string& path, const std::string& backup_path);
+
+// "<java_home>/bin/java -version 2>&1" ("java -version 2>&1" when java_home is empty).
+std::string java_version(const std::string& java_home);
+
+// df -P -k of path, or of its nearest existing parent when path does not exist yet.
+std::string disk_free(const std::string& path);
+
+// Seconds with millisecond precision for sleep(1)/timeout(1): 1500 ms -> "1.500".
+std::string seconds_text(std::chrono::milliseconds d);
+
+}  // namespace rmqup::host_scripts
