@@ -34,7 +34,11 @@ std::string encode_register_broker_body(const RegisterBrokerBody& v, bool compre
 
 // KVTable {"table":{...}} with typed fields filled in (both Tps spellings accepted).
 Result<RuntimeInfo> decode_runtime_info(std::string_view body);
+// Writes the keys in Java HashMap order (what a broker's HashMap-backed KVTable produces).
 std::string encode_kv_table(const std::map<std::string, std::string>& table);
+// KVTable entries in wire order, and a writer that keeps the given order.
+Result<Properties> decode_kv_table(std::string_view body);
+std::string encode_kv_table_ordered(const Properties& wire_order);
 
 Result<TopicStatsTable> decode_topic_stats(std::string_view body);
 std::string encode_topic_stats(const TopicStatsTable& v);

@@ -223,6 +223,9 @@ struct StoredMessage {
     std::string body;
     std::string topic;
     std::map<std::string, std::string> properties;
+    // The PROPERTIES text as decoded; encode_stored_message writes it back while it still matches
+    // `properties` (Java's order for keys sharing a hash bucket follows insertion order).
+    std::optional<std::string> raw_properties;
 };
 
 struct PullRequest {
