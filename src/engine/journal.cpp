@@ -1,0 +1,226 @@
+#include "rmqup/engine/journal.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace rmqup::engine {
+
+namespace {
+
+constexpr Phase k_all_phases[] = {
+    Phase::pending,        Phase::skipped,   Phase::set_read_only,      Phase::confirm_read_only,
+    Phase::drain,          Phase::stop,      Phase::restore_config,     Phase::start,
+    Phase::await_registration, Phase::set_read_write, Phase::confirm_read_write, Phase::verify,
+    Phase::done,           Phase::rolling_back, Phase::rolled_back,     Phase::paused,
+    Phase::failed,
+};
+
+std::optional<Phase> phase_from_name(const std::string& s) {
+    for (Phase p : k_all_phases)
+        if (s == phase_name(p))
+            return p;
+    return std::nullopt;
+}
+
+std::optional<RecordKind> kind_from_name(const std::string& s) {
+    for (RecordKind k : {RecordKind::run_started, RecordKind::phase, RecordKind::note, RecordKind::run_ended})
+        if (s == record_kind_name(k))
+            return k;
+    return std::nullopt;
+}
+
+Error sys_error(const std::string& what, const std::string& path) {
+    return make_error(ErrorKind::io, what + " " + path + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+const char* record_kind_name(RecordKind k) {
+    switch (k) {
+    case RecordKind::run_started: return "run_started";
+    case RecordKind::phase: return "phase";
+    case RecordKind::note: return "note";
+    case RecordKind::run_ended: return "run_ended";
+    }
+    return "unknown";
+}
+
+std::string record_to_json(const JournalRecord& r) {
+    nlohmann::json j;
+    j["seq"] = r.seq;
+    j["ts"] = r.wall_ms;
+    j["kind"] = record_kind_name(r.kind);
+    if (!r.node.empty())
+        j["node"] = r.node;
+    if (r.kind == RecordKind::phase || r.kind == RecordKind::note) {
+        j["phase"] = phase_name(r.phase);
+        j["from"] = phase_name(r.from);
+    }
+    if (!r.message.empty())
+        j["msg"] = r.message;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<JournalRecord> record_from_json(const std::string& line) {
+    auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object())
+        return make_error(ErrorKind::invalid_input, "journal line is not a JSON object");
+    JournalRecord r;
+    r.seq = j.value("seq", std::int64_t{0});
+    r.wall_ms = j.value("ts", std::int64_t{0});
+    auto kind = kind_from_name(j.value("kind", std::string()));
+    if (!kind)
+        return make_error(ErrorKind::invalid_input, "journal record has an unknown kind");
+    r.kind = *kind;
+    r.node = j.value("node", std::string());
+    if (j.contains("phase")) {
+        auto p = phase_from_name(j.value("phase", std::string()));
+        auto f = phase_from_name(j.value("from", std::string("pending")));
+        if (!p || !f)
+            return make_error(ErrorKind::invalid_input, "journal record has an unknown phase");
+        r.phase = *p;
+        r.from = *f;
+    }
+    r.message = j.value("msg", std::string());
+    return r;
+}
+
+Status MemoryJournal::append(JournalRecord r) {
+    r.seq = static_cast<std::int64_t>(m_records.size()) + 1;
+    m_records.push_back(std::move(r));
+    return ok_status();
+}
+
+Result<std::vector<JournalRecord>> MemoryJournal::load() { return m_records; }
+
+namespace {
+
+Result<std::vector<JournalRecord>> load_file(const std::string& path) {
+    std::ifstream in(path);
+    std::vector<JournalRecord> out;
+    if (!in)
+        return out;
+    std::string line;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (line.empty())
+            continue;
+        auto r = record_from_json(line);
+        if (!r.ok()) {
+            // A torn last line (crash mid-write) is dropped; anything else is corruption.
+            if (in.peek() == std::char_traits<char>::eof())
+                break;
+            return std::move(r).error().with(path + ":" + std::to_string(line_no));
+        }
+        out.push_back(std::move(r).value());
+    }
+    return out;
+}
+
+}  // namespace
+
+FileJournal::FileJournal(std::string path, int fd, int lock_fd, std::int64_t next_seq)
+    : m_path(std::move(path)), m_fd(fd), m_lock_fd(lock_fd), m_next_seq(next_seq) {}
+
+FileJournal::~FileJournal() {
+    if (m_fd >= 0)
+        ::close(m_fd);
+    if (m_lock_fd >= 0) {
+        ::flock(m_lock_fd, LOCK_UN);
+        ::close(m_lock_fd);
+    }
+}
+
+Result<std::unique_ptr<FileJournal>> FileJournal::open(const std::string& dir, JournalOpen mode) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+        return make_error(ErrorKind::io, "cannot create journal directory " + dir + ": " + ec.message());
+    ::chmod(dir.c_str(), 0700);
+    const std::string lock_path = dir + "/lock";
+    int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd < 0)
+        return sys_error("cannot open lock file", lock_path);
+    if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(lock_fd);
+        return make_error(ErrorKind::conflict, "another rmq-upgrade holds the lock " + lock_path +
+                                                   ": only one orchestrator may drive a cluster");
+    }
+    const std::string path = journal_path(dir);
+    auto existing = load_file(path);
+    if (!existing.ok()) {
+        ::close(lock_fd);
+        return std::move(existing).error();
+    }
+    if (mode == JournalOpen::fresh && !existing->empty()) {
+        ::close(lock_fd);
+        return make_error(ErrorKind::conflict, "journal " + path + " already holds a run: use `rmq-upgrade resume "
+                                               "--journal " + dir + "` or a new --journal directory");
+    }
+    if (mode == JournalOpen::resume && existing->empty()) {
+        ::close(lock_fd);
+        return make_error(ErrorKind::invalid_input, "no journal to resume at " + path);
+    }
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        ::close(lock_fd);
+        return sys_error("cannot open journal", path);
+    }
+    ::fchmod(fd, 0600);
+    std::int64_t next = existing->empty() ? 1 : existing->back().seq + 1;
+    return std::unique_ptr<FileJournal>(new FileJournal(path, fd, lock_fd, next));
+}
+
+Status FileJournal::append(JournalRecord r) {
+    r.seq = m_next_seq;
+    std::string line = record_to_json(r) + "\n";
+    const char* p = line.data();
+    size_t left = line.size();
+    while (left > 0) {
+        ssize_t w = ::write(m_fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return sys_error("cannot write journal", m_path);
+        }
+        p += w;
+        left -= static_cast<size_t>(w);
+    }
+    if (::fsync(m_fd) != 0)
+        return sys_error("cannot fsync journal", m_path);
+    ++m_next_seq;
+    return ok_status();
+}
+
+Result<std::vector<JournalRecord>> FileJournal::load() { return load_file(m_path); }
+
+std::vector<std::pair<std::string, NodeJournalState>> last_states(const std::vector<JournalRecord>& records) {
+    std::vector<std::pair<std::string, NodeJournalState>> out;
+    std::map<std::string, size_t> index;
+    for (const auto& r : records) {
+        if (r.kind != RecordKind::phase || r.node.empty())
+            continue;
+        auto [it, inserted] = index.emplace(r.node, out.size());
+        if (inserted)
+            out.emplace_back(r.node, NodeJournalState{});
+        auto& st = out[it->second].second;
+        st.phase = r.phase;
+        st.from = r.from;
+        if (r.phase == Phase::start)
+            st.started = true;
+    }
+    return out;
+}
+
+}  // namespace rmqup::engine

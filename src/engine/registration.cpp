@@ -1,0 +1,128 @@
+// Waiting for a restarted node to be back: a broker registered on every NameServer at the
+// expected version (facts 3, 26); a NameServer listing every broker again (fact 5).
+#include "steps.hpp"
+
+namespace rmqup::engine::detail {
+
+Millis start_timeout(const Context& ctx, const NodeRun& n);
+
+namespace {
+
+// True when cluster_info of ns lists brokerName/brokerId at the address.
+Result<bool> lists_broker(Context& ctx, const std::string& ns, const PlanNode& b) {
+    auto ci = ctx.admin().cluster_info(ns);
+    if (!ci.ok())
+        return std::move(ci).error().with("cluster info of nameserver " + ns);
+    auto it = ci->broker_addr_table.find(b.broker_name);
+    if (it == ci->broker_addr_table.end())
+        return false;
+    auto a = it->second.broker_addrs.find(b.broker_id);
+    return a != it->second.broker_addrs.end() && a->second == b.address;
+}
+
+// A started process that is gone again failed to start (fact 26: silent exits): fail fast.
+Result<bool> still_running(Context& ctx, const PlanNode& node, const ProcessSpec& spec) {
+    auto ops = ctx.host(node);
+    if (!ops.ok())
+        return std::move(ops).error();
+    auto pids = (*ops)->find_pids(spec);
+    if (!pids.ok())
+        return std::move(pids).error();
+    return !pids->empty();
+}
+
+Error exited_error(const PlanNode& node, const ProcessSpec& spec) {
+    return make_error(ErrorKind::rejected, node_label(node) + " exited after start; see " +
+                                               (spec.log_path.empty() ? std::string("its log") : spec.log_path));
+}
+
+Status await_broker(Context& ctx, NodeRun& n, const std::string& version, const ProcessSpec& spec) {
+    const auto& node = *n.node;
+    const std::string want = version_desc(version);
+    bool exited = false;
+    auto check = [&]() -> Result<bool> {
+        auto alive = still_running(ctx, node, spec);
+        if (alive.ok() && !*alive) {
+            exited = true;
+            return true;  // ends the wait; reported as a failure below
+        }
+        // GET_BROKER_RUNTIME_INFO answers SYSTEM_ERROR for ~1 s after boot (not_ready): retried.
+        auto ri = ctx.admin().runtime_info(node.address);
+        if (!ri.ok())
+            return std::move(ri).error();
+        if (ri->version_desc != want) {
+            ctx.set_reason("runs " + ri->version_desc + ", expected " + want);
+            return false;
+        }
+        for (const auto& ns : ctx.plan().nameservers) {
+            auto listed = lists_broker(ctx, ns, node);
+            if (!listed.ok())
+                return std::move(listed).error();
+            if (!*listed) {
+                ctx.set_reason("not yet registered on nameserver " + ns);
+                return false;
+            }
+        }
+        return true;
+    };
+    // A booting broker answers oddly (refused, not ready, system errors): all of it is "not yet".
+    const Millis timeout = start_timeout(ctx, n);
+    auto r = ctx.wait_until(n, node_label(node) + " registered at " + want, timeout,
+                            ctx.plan().policy.drain.poll_interval, RetryOn::any, check);
+    if (!r.ok())
+        return std::move(r).error().with("await registration of " + node_label(node));
+    if (exited)
+        return exited_error(node, spec);
+    if (*r == WaitResult::timed_out)
+        return make_error(ErrorKind::timeout, node_label(node) + " not registered at " + want + " within " +
+                                                  std::to_string(timeout.count()) + " ms: " + ctx.last_reason());
+    return ok_status();
+}
+
+Status await_nameserver(Context& ctx, NodeRun& n, const ProcessSpec& spec) {
+    const auto& node = *n.node;
+    bool exited = false;
+    auto check = [&]() -> Result<bool> {
+        auto alive = still_running(ctx, node, spec);
+        if (alive.ok() && !*alive) {
+            exited = true;
+            return true;
+        }
+        for (const auto& b : ctx.plan().nodes) {
+            if (b.kind != NodeKind::broker)
+                continue;
+            auto listed = lists_broker(ctx, node.address, b);
+            if (!listed.ok())
+                return std::move(listed).error();
+            if (!*listed) {
+                ctx.set_reason(node_label(node) + " does not list " + b.broker_name + "@" +
+                               std::to_string(b.broker_id) + " yet");
+                return false;
+            }
+        }
+        return true;
+    };
+    const Millis timeout = ctx.plan().policy.timeouts.registration;
+    auto r = ctx.wait_until(n, node_label(node) + " lists every broker", timeout,
+                            ctx.plan().policy.drain.poll_interval, RetryOn::any, check, Sampling::cluster_tps);
+    if (!r.ok())
+        return std::move(r).error().with("await brokers on " + node_label(node));
+    if (exited)
+        return exited_error(node, spec);
+    if (*r == WaitResult::timed_out)
+        return make_error(ErrorKind::timeout, node_label(node) + " did not list every broker within " +
+                                                  std::to_string(timeout.count()) + " ms: " + ctx.last_reason());
+    return ok_status();
+}
+
+}  // namespace
+
+Status await_registration_step(Context& ctx, NodeRun& n, const std::string& version) {
+    const bool rollback = n.phase == Phase::rolling_back;
+    const ProcessSpec& spec = rollback ? n.node->current : n.node->target;
+    if (n.node->kind == NodeKind::nameserver)
+        return await_nameserver(ctx, n, spec);
+    return await_broker(ctx, n, version, spec);
+}
+
+}  // namespace rmqup::engine::detail

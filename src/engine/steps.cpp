@@ -1,0 +1,61 @@
+// The per-phase dispatch and each node kind's sequence of phases.
+#include "steps.hpp"
+
+namespace rmqup::engine::detail {
+
+// Defined in the step files.
+Status drain_step(Context& ctx, NodeRun& n);
+Status stop_step(Context& ctx, NodeRun& n);
+Status backup_step(Context& ctx, NodeRun& n);
+Status restore_config_step(Context& ctx, NodeRun& n, rmq::Properties overrides);
+Status start_step(Context& ctx, NodeRun& n, const ProcessSpec& spec);
+Status await_registration_step(Context& ctx, NodeRun& n, const std::string& version);
+Status verify_step(Context& ctx, NodeRun& n);
+
+std::vector<Phase> flow_for(const PlanNode& n) {
+    if (n.kind == NodeKind::nameserver) {
+        std::vector<Phase> f{Phase::stop};
+        if (!n.target.config_path.empty() && !n.pristine_config_backup.empty())
+            f.push_back(Phase::restore_config);
+        f.push_back(Phase::start);
+        f.push_back(Phase::await_registration);
+        return f;
+    }
+    if (is_master(n))
+        return {Phase::set_read_only, Phase::confirm_read_only, Phase::drain,  Phase::stop,
+                Phase::restore_config, Phase::start,            Phase::await_registration,
+                Phase::set_read_write, Phase::confirm_read_write, Phase::verify};
+    return {Phase::stop, Phase::restore_config, Phase::start, Phase::await_registration, Phase::verify};
+}
+
+Status run_step(Context& ctx, NodeRun& n, Phase p) {
+    const auto& node = *n.node;
+    switch (p) {
+    case Phase::set_read_only:
+        // The pristine copy is taken before the first UPDATE_BROKER_CONFIG: the broker rewrites
+        // its whole config file on that call (operations fact 11).
+        RMQUP_TRY(backup_step(ctx, n));
+        return set_perm(ctx, n, k_perm_read_only);
+    case Phase::confirm_read_only: return confirm_perm(ctx, n, k_perm_read_only);
+    case Phase::drain: return drain_step(ctx, n);
+    case Phase::stop:
+        RMQUP_TRY(backup_step(ctx, n));
+        return stop_step(ctx, n);
+    case Phase::restore_config: return restore_config_step(ctx, n, node.config_overrides);
+    case Phase::start: return start_step(ctx, n, node.target);
+    case Phase::await_registration: return await_registration_step(ctx, n, node.target_version);
+    case Phase::set_read_write: return set_perm(ctx, n, k_perm_read_write);
+    case Phase::confirm_read_write: return confirm_perm(ctx, n, k_perm_read_write);
+    case Phase::verify: return verify_step(ctx, n);
+    case Phase::pending:
+    case Phase::skipped:
+    case Phase::done:
+    case Phase::rolling_back:
+    case Phase::rolled_back:
+    case Phase::paused:
+    case Phase::failed: return ok_status();
+    }
+    return ok_status();
+}
+
+}  // namespace rmqup::engine::detail

@@ -1,0 +1,41 @@
+// Internal: the report's view of a run, derived from the reporter's events.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rmqup/engine/engine.hpp"
+
+namespace rmqup::engine::report {
+
+struct PhaseSpan {
+    Phase phase = Phase::pending;
+    std::int64_t start_ms = 0;
+    std::int64_t end_ms = 0;
+};
+
+struct NodeTimeline {
+    std::string id;
+    std::string label;
+    std::vector<PhaseSpan> spans;
+};
+
+struct TpsPoint {
+    std::int64_t wall_ms = 0;
+    double put_tps = 0;  // sum over brokers
+};
+
+struct Timeline {
+    std::int64_t begin_ms = 0;
+    std::int64_t end_ms = 0;
+    std::vector<NodeTimeline> nodes;  // summary order
+    std::vector<TpsPoint> tps;
+};
+
+Timeline build_timeline(const RunSummary& summary, const std::vector<Event>& events);
+
+std::string format_duration(std::int64_t ms);
+std::string format_time(std::int64_t wall_ms);  // "2026-11-21 12:00:01 UTC"
+
+}  // namespace rmqup::engine::report
