@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "remoting/ext_order.hpp"
+
 namespace rmqup::rmq {
 namespace {
 
@@ -42,6 +44,12 @@ std::string acl_signature(const std::string& secret, const std::string& content)
 void acl_sign(RemotingCommand& cmd, const AclCredentials& creds) {
     cmd.set_ext(k_access_key, creds.access_key);
     cmd.set_ext(k_signature, acl_signature(creds.secret_key.reveal(), acl_signed_content(cmd)));
+    // AclClientRPCHook adds Signature then AccessKey to the HashMap; keep that tie order.
+    auto ak = std::find_if(cmd.ext_fields.begin(), cmd.ext_fields.end(), [](const auto& f) { return f.first == k_access_key; });
+    auto sig = std::find_if(cmd.ext_fields.begin(), cmd.ext_fields.end(), [](const auto& f) { return f.first == k_signature; });
+    if (ak != cmd.ext_fields.end() && sig != cmd.ext_fields.end() && ak < sig)
+        std::iter_swap(ak, sig);
+    order_ext_fields_like_java(cmd.ext_fields);
 }
 
 bool acl_verify(const RemotingCommand& cmd, const std::string& secret) {
