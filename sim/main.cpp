@@ -1,7 +1,4 @@
-// rmq-sim entry point (placeholder until the simulator lands).
-#include <cstdio>
+// rmq-sim entry point: everything lives in the rmqsim library.
+#include "sim_cli.hpp"
 
-int main() {
-    std::fprintf(stderr, "rmq-sim: not built yet\n");
-    return 2;
-}
+int main(int argc, char** argv) { return rmqsim::run_sim_cli(argc, argv); }

@@ -1,0 +1,207 @@
+#include "namesrv.hpp"
+
+#include <utility>  // before Asio: its awaitable.hpp needs std::exchange
+#include <boost/asio.hpp>
+#include <zlib.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "rmqup/remoting/bodies.hpp"
+#include "sim_common.hpp"
+#include "tcp_server.hpp"
+
+namespace rmqsim {
+
+namespace rmq = rmqup::rmq;
+
+namespace {
+std::uint32_t crc32_of(const std::string& body) {
+    auto c = crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
+    return static_cast<std::uint32_t>(c) & 0x7FFFFFFFu;
+}
+}  // namespace
+
+rmq::RemotingCommand NameServerCore::register_broker(const rmq::RemotingCommand& req, std::uint64_t conn,
+                                                     std::int64_t now) {
+    auto crc = ext_int(req, "bodyCrc32", 0);
+    if (crc != 0 && !req.body.empty() && static_cast<std::int64_t>(crc32_of(req.body)) != crc)
+        return make_reply(req, m_version, rmq::rc::system_error, "crc32 not match");
+    BrokerRegistration reg;
+    reg.cluster = ext_str(req, "clusterName");
+    reg.broker_addr = ext_str(req, "brokerAddr");
+    reg.broker_name = ext_str(req, "brokerName");
+    reg.broker_id = ext_int(req, "brokerId", 0);
+    reg.ha_server_addr = ext_str(req, "haServerAddr");
+    reg.connection_id = conn;
+    if (!req.body.empty()) {
+        auto body = rmq::decode_register_broker_body(req.body, ext_str(req, "compressed") == "true");
+        if (!body.ok())
+            return make_reply(req, m_version, rmq::rc::system_error, "register broker body decode failed");
+        reg.topics = body->topic_config_wrapper;
+    }
+    auto out = m_routes.register_broker(reg, now);
+    auto r = make_reply(req, m_version, rmq::rc::success);
+    r.has_ext_fields = true;
+    if (out.master_addr) {
+        r.set_ext("masterAddr", *out.master_addr);
+        if (out.ha_server_addr)
+            r.set_ext("haServerAddr", *out.ha_server_addr);
+    }
+    return r;
+}
+
+std::optional<rmq::RemotingCommand> NameServerCore::handle(const rmq::RemotingCommand& req,
+                                                           std::uint64_t connection_id, std::int64_t now) {
+    std::optional<rmq::RemotingCommand> r;
+    switch (req.code) {
+    case rmq::code::register_broker:
+        r = register_broker(req, connection_id, now);
+        break;
+    case rmq::code::unregister_broker:
+        m_routes.unregister_broker(ext_str(req, "clusterName"), ext_str(req, "brokerAddr"), ext_str(req, "brokerName"),
+                                   ext_int(req, "brokerId", 0));
+        r = make_reply(req, m_version, rmq::rc::success);
+        break;
+    case rmq::code::get_routeinfo_by_topic: {
+        auto topic = ext_str(req, "topic");
+        auto route = m_routes.route(topic);
+        if (!route) {
+            r = make_reply(req, m_version, rmq::rc::topic_not_exist,
+                           "No topic route info in name server for the topic: " + topic +
+                               "\nSee http://rocketmq.apache.org/docs/faq/ for further details.");
+            break;
+        }
+        bool standard = req.version >= 401 || ext_str(req, "acceptStandardJsonOnly") == "true";
+        r = make_reply(req, m_version, rmq::rc::success);
+        r->body = rmq::encode_topic_route(*route, standard ? rmq::JsonStyle::standard : rmq::JsonStyle::fastjson);
+        break;
+    }
+    case rmq::code::get_broker_cluster_info:
+        r = make_reply(req, m_version, rmq::rc::success);
+        r->body = rmq::encode_cluster_info(m_routes.cluster_info());
+        break;
+    case rmq::code::get_all_topic_list_from_nameserver:
+        r = make_reply(req, m_version, rmq::rc::success);
+        r->body = rmq::encode_topic_list(m_routes.all_topics());
+        break;
+    case rmq::code::get_topics_by_cluster:
+        r = make_reply(req, m_version, rmq::rc::success);
+        r->body = rmq::encode_topic_list(m_routes.topics_by_cluster(ext_str(req, "cluster")));
+        break;
+    case rmq::code::wipe_write_perm_of_broker: {
+        int n = m_routes.wipe_write_perm(ext_str(req, "brokerName"));
+        r = make_reply(req, m_version, rmq::rc::success);
+        r->has_ext_fields = true;
+        r->set_ext("wipeTopicCount", std::to_string(n));
+        break;
+    }
+    case rmq::code::add_write_perm_of_broker: {
+        if (m_version < rmqup::RmqVersion{4, 9, 2})
+            return std::nullopt;  // unknown code before 4.9.2: no response
+        int n = m_routes.add_write_perm(ext_str(req, "brokerName"));
+        r = make_reply(req, m_version, rmq::rc::success);
+        r->has_ext_fields = true;
+        r->set_ext("addTopicCount", std::to_string(n));
+        break;
+    }
+    case rmq::code::get_namesrv_config: {
+        r = make_reply(req, m_version, rmq::rc::success);
+        rmq::Properties p{{"listenPort", std::to_string(m_listen_port)}, {"orderMessageEnable", "false"},
+                          {"clusterTest", "false"}, {"productEnvName", "center"}};
+        r->body = rmq::format_properties(p);
+        break;
+    }
+    default:
+        if (!m_version.is5x())
+            return std::nullopt;  // 4.9.7 NameServer: the default processor returns null, no response
+        r = make_reply(req, m_version, rmq::rc::request_code_not_supported,
+                       " request type " + std::to_string(req.code) + " not supported");
+        break;
+    }
+    if (req.is_oneway())
+        return std::nullopt;
+    return r;
+}
+
+rmqup::Status load_namesrv_config(const std::string& path, NamesrvOptions& opts) {
+    std::ifstream in(path);
+    if (!in)
+        return rmqup::make_error(rmqup::ErrorKind::io, "cannot read " + path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    for (const auto& [k, v] : rmq::parse_properties(ss.str())) {
+        if (k == "listenPort") {
+            auto hp = split_host_port("x:" + v);
+            if (!hp)
+                return rmqup::make_error(rmqup::ErrorKind::invalid_input, path + ": bad listenPort " + v);
+            opts.listen_port = hp->second;
+        } else if (k == "rmqsimListenAddress") {
+            opts.listen_host = v;
+        }
+    }
+    opts.config_path = path;
+    return {};
+}
+
+int run_namesrv(const NamesrvOptions& opts) {
+    boost::asio::io_context io;
+    NameServerCore core(opts.version);
+    ServerHandlers h;
+    h.on_request = [&](const ConnectionPtr& c, rmq::RemotingCommand req) {
+        auto reply = core.handle(req, c->id(), now_ms());
+        if (!reply)
+            return;
+        if (opts.delay_ms > 0) {
+            auto t = std::make_shared<boost::asio::steady_timer>(io, std::chrono::milliseconds(opts.delay_ms));
+            t->async_wait([t, c, rep = std::move(*reply)](boost::system::error_code) { c->send(rep); });
+        } else {
+            c->send(*reply);
+        }
+    };
+    h.on_close = [&](const ConnectionPtr& c) { core.routes().on_connection_closed(c->id()); };
+    TcpServer server(io, h);
+    auto st = server.listen(opts.listen_host, opts.listen_port);
+    if (!st.ok()) {
+        std::fprintf(stderr, "rmq-sim namesrv: %s\n", st.error().describe().c_str());
+        return 1;
+    }
+    core.set_listen_port(server.port());
+    std::printf("The Name Server boot success. serializeType=JSON listen=%s:%u version=%s\n", opts.listen_host.c_str(),
+                server.port(), opts.version.str().c_str());
+    std::fflush(stdout);
+
+    boost::asio::steady_timer scan(io);
+    auto scan_ms = std::max<std::int64_t>(50, std::min<std::int64_t>(10000, opts.broker_expiry_ms / 4));
+    std::function<void()> arm = [&] {
+        scan.expires_after(std::chrono::milliseconds(scan_ms));
+        scan.async_wait([&](boost::system::error_code ec) {
+            if (ec)
+                return;
+            core.routes().expire(now_ms(), opts.broker_expiry_ms);
+            arm();
+        });
+    };
+    arm();
+
+    boost::asio::steady_timer exit_timer(io);
+    if (opts.exit_after_ms > 0) {
+        exit_timer.expires_after(std::chrono::milliseconds(opts.exit_after_ms));
+        exit_timer.async_wait([](boost::system::error_code ec) {
+            if (!ec)
+                std::_Exit(1);
+        });
+    }
+    boost::asio::signal_set signals(io, SIGTERM, SIGINT);
+    signals.async_wait([&](boost::system::error_code, int) {
+        server.stop();
+        scan.cancel();
+        exit_timer.cancel();
+        io.stop();
+    });
+    io.run();
+    return 0;
+}
+
+}  // namespace rmqsim

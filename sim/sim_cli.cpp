@@ -1,0 +1,158 @@
+#include "sim_cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <thread>
+
+#include "broker.hpp"
+#include "load_generator.hpp"
+#include "namesrv.hpp"
+#include "sim_common.hpp"
+
+namespace rmqsim {
+
+namespace {
+std::optional<rmqup::RmqVersion> version_flag(const std::string& text) {
+    auto v = rmqup::RmqVersion::parse(text);
+    if (!v)
+        std::fprintf(stderr, "rmq-sim: unknown --version %s\n", text.c_str());
+    return v;
+}
+}  // namespace
+
+int run_sim_cli(int argc, char** argv) {
+    CLI::App app{"rmq-sim: a protocol-faithful RocketMQ NameServer, broker and load generator"};
+    app.require_subcommand(1);
+    int rc = 0;
+
+    // namesrv
+    auto* ns = app.add_subcommand("namesrv", "run a simulated NameServer");
+    std::string ns_listen, ns_config, ns_version = "4.9.7";
+    NamesrvOptions nso;
+    bool ns_fail = false;
+    std::int64_t ns_slow = 0;
+    ns->add_option("--listen", ns_listen, "ip:port to bind (default 127.0.0.1:9876)");
+    ns->add_option("-c,--config", ns_config, "namesrv.properties (listenPort, rmqsimListenAddress)");
+    ns->add_option("--version", ns_version, "RocketMQ version to imitate (4.9.7, 5.3.3, ...)");
+    ns->add_option("--broker-expiry-ms", nso.broker_expiry_ms, "drop a broker after this long without registration");
+    ns->add_option("--delay-ms", nso.delay_ms, "fault: delay every response");
+    ns->add_option("--exit-after-ms", nso.exit_after_ms, "fault: exit(1) abruptly after N ms");
+    ns->add_option("--slow-start-ms", ns_slow, "fault: wait before binding");
+    ns->add_flag("--fail-start", ns_fail, "fault: exit 1 at once");
+    ns->callback([&] {
+        if (ns_fail) {
+            std::fprintf(stderr, "rmq-sim namesrv: failing at start (--fail-start)\n");
+            rc = 1;
+            return;
+        }
+        auto v = version_flag(ns_version);
+        if (!v) {
+            rc = 2;
+            return;
+        }
+        nso.version = *v;
+        if (!ns_config.empty()) {
+            auto st = load_namesrv_config(ns_config, nso);
+            if (!st.ok()) {
+                std::fprintf(stderr, "rmq-sim namesrv: %s\n", st.error().describe().c_str());
+                rc = 1;
+                return;
+            }
+        }
+        if (!ns_listen.empty()) {
+            auto hp = split_host_port(ns_listen);
+            if (!hp) {
+                std::fprintf(stderr, "rmq-sim namesrv: bad --listen %s\n", ns_listen.c_str());
+                rc = 2;
+                return;
+            }
+            nso.listen_host = hp->first;
+            nso.listen_port = hp->second;
+        }
+        if (ns_slow > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(ns_slow));
+        rc = run_namesrv(nso);
+    });
+
+    // broker
+    auto* br = app.add_subcommand("broker", "run a simulated broker");
+    BrokerOptions bo;
+    std::string br_version = "4.9.7";
+    br->add_option("-c,--config", bo.config_path, "broker.properties")->required();
+    br->add_option("--version", br_version, "RocketMQ version to imitate (4.9.7, 5.3.3, ...)");
+    br->add_option("--register-interval-ms", bo.register_interval_ms, "registration period (default registerNameServerPeriod)");
+    br->add_option("--runtime-info-error-ms", bo.runtime_info_error_ms, "SYSTEM_ERROR on runtime info this long after start (0: off)");
+    br->add_option("--replicate-interval-ms", bo.replicate_interval_ms, "slave: replication poll period");
+    br->add_option("--slow-start-ms", bo.slow_start_ms, "fault: wait before binding");
+    br->add_flag("--fail-start", bo.fail_start, "fault: exit 1 at once");
+    br->add_option("--exit-after-ms", bo.exit_after_ms, "fault: exit(1) abruptly (no unregister) after N ms");
+    br->add_flag("--no-register", bo.no_register, "fault: never register with the NameServers");
+    br->add_option("--delay-ms", bo.delay_ms, "fault: delay every response");
+    br->callback([&] {
+        auto v = version_flag(br_version);
+        if (!v) {
+            rc = 2;
+            return;
+        }
+        bo.version = *v;
+        rc = run_broker(bo);
+    });
+
+    // load
+    auto* ld = app.add_subcommand("load", "producer + consumer load with loss accounting");
+    LoadOptions lo;
+    std::string ld_ns, ld_duration = "10s";
+    bool ld_json = false, ld_no_consume = false;
+    ld->add_option("-n,--namesrv", ld_ns, "NameServer addresses 'ip:port;ip:port'")->required();
+    ld->add_option("--topic", lo.topic, "topic (auto-created when missing)");
+    ld->add_option("--rate", lo.rate, "messages per second (0: as fast as --max-inflight allows)");
+    ld->add_option("--duration", ld_duration, "send phase length: 120s, 1500ms, 2m");
+    ld->add_option("--route-refresh-ms", lo.route_refresh_ms, "route poll period (default 30000)");
+    ld->add_option("--heartbeat-ms", lo.heartbeat_ms, "heartbeat period (default 30000)");
+    ld->add_option("--drain-ms", lo.drain_ms, "grace period for receiving after the last send");
+    ld->add_option("--group", lo.consumer_group, "consumer group");
+    ld->add_option("--producer-group", lo.producer_group, "producer group");
+    ld->add_option("--body-size", lo.body_size, "message body bytes (default 1024)");
+    ld->add_option("--max-inflight", lo.max_inflight, "pipelined sends in flight");
+    ld->add_option("--send-timeout-ms", lo.send_timeout_ms, "send timeout");
+    ld->add_flag("--no-consume", ld_no_consume, "producer only");
+    ld->add_flag("--json", ld_json, "print one JSON object");
+    ld->callback([&] {
+        auto d = parse_duration_ms(ld_duration);
+        if (!d) {
+            std::fprintf(stderr, "rmq-sim load: bad --duration %s\n", ld_duration.c_str());
+            rc = 2;
+            return;
+        }
+        lo.duration_ms = *d;
+        lo.consume = !ld_no_consume;
+        std::size_t pos = 0;
+        while (pos <= ld_ns.size()) {
+            auto end = ld_ns.find(';', pos);
+            if (end == std::string::npos)
+                end = ld_ns.size();
+            if (end > pos)
+                lo.namesrv_addrs.push_back(ld_ns.substr(pos, end - pos));
+            pos = end + 1;
+        }
+        auto r = run_load(lo);
+        if (!r.ok()) {
+            std::fprintf(stderr, "rmq-sim load: %s\n", r.error().describe().c_str());
+            rc = 1;
+            return;
+        }
+        std::string out = ld_json ? format_report_json(*r) + "\n" : format_report(*r);
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        rc = r->lost > 0 ? 3 : 0;
+    });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    return rc;
+}
+
+}  // namespace rmqsim
