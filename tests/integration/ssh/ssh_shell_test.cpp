@@ -1,0 +1,371 @@
+// SshShell and ShellHostOps against a real OpenSSH sshd on loopback (SshdInstance).
+#include <gtest/gtest.h>
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "../../unit/ssh/process_cleanup.hpp"
+#include "rmqup/hostops/rocketmq_commands.hpp"
+#include "rmqup/hostops/shell_host_ops.hpp"
+#include "rmqup/ssh/host_ops_factory.hpp"
+#include "rmqup/ssh/ssh_shell.hpp"
+#include "rmqup/ssh/sshd_launcher.hpp"
+
+namespace rmqup {
+namespace {
+
+using namespace std::chrono_literals;
+using SteadyClock = std::chrono::steady_clock;
+
+ExecOptions with_timeout(std::chrono::milliseconds t) {
+    ExecOptions o;
+    o.timeout = t;
+    return o;
+}
+
+SshConfig config_for(const SshdInstance& sshd) {
+    SshConfig c;
+    c.host_name = "test-host";
+    c.address = sshd.address();
+    c.port = sshd.port();
+    c.user = sshd.user();
+    c.identity_file = sshd.identity_file();
+    c.known_hosts = sshd.known_hosts_path();
+    c.connect_timeout = 3s;
+    c.auth_timeout = 3s;
+    c.kill_grace = 500ms;
+    return c;
+}
+
+// The login directory sshd gives our user: where a command in a file name would run.
+std::string login_home() {
+    const passwd* pw = ::getpwuid(::geteuid());
+    return pw != nullptr ? pw->pw_dir : "/";
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// One sshd shared by the tests that do not break it.
+class SshTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        if (!sshd_available()) return;
+        SshdOptions o;
+        o.address = "127.0.0.2";
+        s_sshd = new SshdInstance(o);
+        auto st = s_sshd->start();
+        if (!st.ok()) {
+            s_error = st.error().describe() + " " + st.error().remark;
+            delete s_sshd;
+            s_sshd = nullptr;
+        }
+    }
+    static void TearDownTestSuite() {
+        delete s_sshd;
+        s_sshd = nullptr;
+    }
+    void SetUp() override {
+        if (!sshd_available()) GTEST_SKIP() << "openssh-server not installed";
+        ASSERT_NE(s_sshd, nullptr) << "sshd did not start: " << s_error;
+    }
+    SshdInstance& sshd() { return *s_sshd; }
+
+    test::ScratchDir dir;
+    static SshdInstance* s_sshd;
+    static std::string s_error;
+};
+SshdInstance* SshTest::s_sshd = nullptr;
+std::string SshTest::s_error;
+
+TEST_F(SshTest, CommandSucceeds) {
+    SshShell shell(config_for(sshd()));
+    auto r = shell.exec("echo hello; id -un", with_timeout(5s));
+    ASSERT_TRUE(r.ok()) << r.error().describe() << " | " << r.error().remark;
+    EXPECT_EQ(r->exit_status, 0);
+    EXPECT_EQ(r->out, "hello\n" + sshd().user() + "\n");
+    // The session is reused.
+    auto again = shell.exec("echo again", with_timeout(5s));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->out, "again\n");
+}
+
+TEST_F(SshTest, NonZeroExitIsAResultNotAnError) {
+    SshShell shell(config_for(sshd()));
+    auto r = shell.exec("echo oops >&2; exit 7", with_timeout(5s));
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    EXPECT_EQ(r->exit_status, 7);
+    EXPECT_EQ(r->err, "oops\n");
+}
+
+TEST_F(SshTest, TimeoutKillsTheRemoteCommand) {
+    SshShell shell(config_for(sshd()));
+    const auto started = SteadyClock::now();
+    auto r = shell.exec("sleep 30 " + dir.path() + " & sleep 31 " + dir.path(), with_timeout(1s));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::timeout) << r.error().describe();
+    EXPECT_LT(SteadyClock::now() - started, 5s);
+    const auto end = SteadyClock::now() + 3s;
+    while (!test::pids_with("sleep 3").empty() && SteadyClock::now() < end) {
+        if (test::pids_with(dir.path()).empty()) break;
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(test::pids_with(dir.path()).empty()) << "the remote command survived its timeout";
+    auto after = shell.exec("echo still-usable", with_timeout(5s));
+    ASSERT_TRUE(after.ok()) << after.error().describe();
+    EXPECT_EQ(after->out, "still-usable\n");
+}
+
+TEST_F(SshTest, WrongKeyIsRefused) {
+    ASSERT_TRUE(generate_ssh_key(dir / "other_key", Secret()).ok());
+    SshConfig c = config_for(sshd());
+    c.identity_file = dir / "other_key";
+    SshShell shell(c);
+    auto r = shell.exec("true", with_timeout(5s));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::auth) << r.error().describe();
+}
+
+TEST_F(SshTest, HostKeyMismatchIsRefusedNamingHostPortAndFingerprint) {
+    ASSERT_TRUE(generate_ssh_key(dir / "impostor", Secret()).ok());
+    std::istringstream pub(read_text(dir / "impostor.pub"));
+    std::string type;
+    std::string key;
+    pub >> type >> key;
+    const std::string host = "[" + sshd().address() + "]:" + std::to_string(sshd().port());
+    std::ofstream(dir / "known_hosts") << host << " " << type << " " << key << "\n";
+    SshConfig c = config_for(sshd());
+    c.known_hosts = dir / "known_hosts";
+    c.host_key_policy = HostKeyPolicy::accept_new;  // a changed key is refused even so
+    SshShell shell(c);
+    auto r = shell.exec("true", with_timeout(5s));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::host_key);
+    const std::string text = r.error().describe();
+    EXPECT_NE(text.find(host), std::string::npos) << text;
+    EXPECT_NE(text.find("SHA256:"), std::string::npos) << text;
+    EXPECT_NE(text.find("does NOT match"), std::string::npos) << text;
+}
+
+TEST_F(SshTest, UnknownHostIsRefusedUnlessAcceptNewIsSet) {
+    const std::string known = dir / "known_hosts";
+    std::ofstream(known) << "";
+    SshConfig c = config_for(sshd());
+    c.known_hosts = known;
+    {
+        SshShell shell(c);
+        auto r = shell.exec("true", with_timeout(5s));
+        ASSERT_FALSE(r.ok());
+        EXPECT_EQ(r.error().kind, ErrorKind::host_key) << r.error().describe();
+        EXPECT_NE(r.error().describe().find("not in known_hosts"), std::string::npos);
+    }
+    {
+        c.host_key_policy = HostKeyPolicy::accept_new;
+        SshShell shell(c);
+        auto r = shell.exec("true", with_timeout(5s));
+        ASSERT_TRUE(r.ok()) << r.error().describe();
+    }
+    EXPECT_NE(read_text(known).find("[" + sshd().address() + "]:" + std::to_string(sshd().port())), std::string::npos)
+        << read_text(known);
+    {
+        c.host_key_policy = HostKeyPolicy::strict;  // now known
+        SshShell shell(c);
+        auto r = shell.exec("true", with_timeout(5s));
+        ASSERT_TRUE(r.ok()) << r.error().describe();
+    }
+}
+
+TEST_F(SshTest, ConnectionRefusedIsUnreachable) {
+    SshConfig c = config_for(sshd());
+    c.address = "127.0.0.4";  // nothing listens there
+    const auto started = SteadyClock::now();
+    SshShell shell(c);
+    auto r = shell.exec("true", with_timeout(5s));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::unreachable) << r.error().describe();
+    EXPECT_LT(SteadyClock::now() - started, 2s);
+}
+
+TEST_F(SshTest, OutputOverTheBoundIsTruncated) {
+    SshShell shell(config_for(sshd()));
+    ExecOptions o = with_timeout(5s);
+    o.max_output = 1000;
+    auto r = shell.exec("head -c 200000 /dev/zero | tr '\\0' x; echo done >&2", o);
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    EXPECT_EQ(r->out.size(), 1000u);
+    EXPECT_TRUE(r->out_truncated);
+    EXPECT_EQ(r->err, "done\n");
+    EXPECT_EQ(r->exit_status, 0);
+}
+
+TEST_F(SshTest, UploadWritesTheFileWithItsMode) {
+    SshShell shell(config_for(sshd()));
+    // File names cannot hold '/': an injected command would run in the login directory ($HOME).
+    const std::string tag = "rmqup-pwned-" + std::to_string(::getpid());
+    const std::string sentinel = login_home() + "/" + tag;
+    const std::string path = dir / ("up loaded $(touch " + tag + ") 'q'.txt");
+    std::string content(100000, 'z');
+    content += "\nend\n";
+    ASSERT_TRUE(shell.upload(content, path, 0600).ok());
+    EXPECT_EQ(read_text(path), content);
+    struct stat st{};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    EXPECT_FALSE(std::filesystem::exists(sentinel));
+}
+
+TEST_F(SshTest, HostileValuesAreQuoted) {
+    SshShell shell(config_for(sshd()));
+    const std::string sentinel = dir / "pwned";
+    const std::string hostile[] = {"; touch " + sentinel, "$(touch " + sentinel + ")", "`touch " + sentinel + "`",
+                                   "a'b\"c\nd; touch " + sentinel, ""};
+    for (const auto& v : hostile) {
+        auto r = shell.exec("printf %s " + shell_quote(v), with_timeout(5s));
+        ASSERT_TRUE(r.ok()) << r.error().describe();
+        EXPECT_EQ(r->out, v);
+    }
+    ShellHostOps ops(shell);
+    const std::string tag = "rmqup-pwned-" + std::to_string(::getpid());
+    const std::string home_sentinel = login_home() + "/" + tag;
+    const std::string file = dir / ("b $(touch " + tag + ");`touch " + tag + "`.properties");
+    ASSERT_TRUE(ops.write_file(file, "x=1\n", 0644).ok());
+    auto back = ops.read_file(file);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, "x=1\n");
+    EXPECT_FALSE(std::filesystem::exists(sentinel)) << "a hostile value executed on the host";
+    EXPECT_FALSE(std::filesystem::exists(home_sentinel)) << "a hostile file name executed on the host";
+}
+
+TEST_F(SshTest, TwoBrokersOnOneHostOnlyTheRightOneStops) {
+    SshShell shell(config_for(sshd()));
+    ShellHostOpsOptions o;
+    o.start_settle = 300ms;
+    o.poll_interval = 50ms;
+    ShellHostOps ops(shell, o);
+    auto make = [&](const std::string& name) {
+        ProcessSpec spec;
+        spec.name = name;
+        spec.host = "test-host";
+        spec.config_path = dir / (name + ".properties");
+        spec.match = default_broker_match(spec.config_path);
+        spec.log_path = dir / (name + ".log");
+        spec.start_command = "exec sh -c 'while :; do sleep 0.1; done' fake-broker -c " + shell_quote(spec.config_path);
+        return spec;
+    };
+    const ProcessSpec a = make("broker-a");
+    const ProcessSpec b = make("broker-b");
+    auto pid_a = ops.start(a);
+    ASSERT_TRUE(pid_a.ok()) << pid_a.error().describe() << " | " << pid_a.error().remark;
+    auto pid_b = ops.start(b);
+    ASSERT_TRUE(pid_b.ok()) << pid_b.error().describe();
+    // Detached: the processes outlive the SSH session.
+    shell.disconnect();
+    std::this_thread::sleep_for(200ms);
+    EXPECT_TRUE(test::process_alive(*pid_a));
+    ASSERT_TRUE(ops.stop(a, 3s, KillPolicy::term_only).ok());
+    EXPECT_TRUE(test::wait_gone(*pid_a, 1s));
+    EXPECT_TRUE(test::process_alive(*pid_b)) << "stopping broker-a touched broker-b";
+    auto found_b = ops.find_pids(b);
+    ASSERT_TRUE(found_b.ok());
+    EXPECT_EQ(*found_b, std::vector<int>{*pid_b});
+    ASSERT_TRUE(ops.stop(b, 3s, KillPolicy::term_only).ok());
+    EXPECT_TRUE(test::wait_gone(*pid_b, 1s));
+}
+
+TEST_F(SshTest, StartDetectsImmediateExit) {
+    SshShell shell(config_for(sshd()));
+    ShellHostOpsOptions o;
+    o.start_settle = 300ms;
+    ShellHostOps ops(shell, o);
+    ProcessSpec spec;
+    spec.name = "broker-x";
+    spec.match = default_broker_match(dir / "broker-x.properties");
+    spec.log_path = dir / "broker-x.log";
+    spec.start_command = "echo 'java not found' >&2; exit 1";
+    auto pid = ops.start(spec);
+    ASSERT_FALSE(pid.ok());
+    EXPECT_EQ(pid.error().kind, ErrorKind::rejected) << pid.error().describe();
+    EXPECT_EQ(pid.error().remark, "java not found");
+}
+
+TEST_F(SshTest, ReconnectsWhenTheIdleSessionDied) {
+    SshShell shell(config_for(sshd()));
+    ASSERT_TRUE(shell.exec("true", with_timeout(5s)).ok());
+    // Kill the per-connection sshd processes only; the listener stays.
+    for (pid_t p : descendant_pids(sshd().pid())) ::kill(p, SIGKILL);
+    std::this_thread::sleep_for(200ms);
+    auto r = shell.exec("echo back", with_timeout(5s));
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    EXPECT_EQ(r->out, "back\n");
+}
+
+TEST_F(SshTest, FactoryBuildsSshHostOps) {
+    HostAccess access;
+    access.name = "test-host";
+    access.address = sshd().address();
+    access.port = sshd().port();
+    access.user = sshd().user();
+    access.identity_file = sshd().identity_file();
+    access.known_hosts = sshd().known_hosts_path();
+    auto ops = make_host_ops(access);
+    ASSERT_TRUE(ops.ok()) << ops.error().describe();
+    std::ofstream(dir / "marker") << "x";
+    auto exists = (*ops)->path_exists(dir / "marker");
+    ASSERT_TRUE(exists.ok()) << exists.error().describe();
+    EXPECT_TRUE(*exists);
+}
+
+// Tests with their own sshd: they break it or need another key.
+TEST(SshdOwn, SshdKilledMidCommandFailsWithoutHanging) {
+    if (!sshd_available()) GTEST_SKIP() << "openssh-server not installed";
+    test::ScratchDir dir;
+    SshdOptions o;
+    o.address = "127.0.0.3";
+    SshdInstance sshd(o);
+    ASSERT_TRUE(sshd.start().ok());
+    SshShell shell(config_for(sshd));
+    ASSERT_TRUE(shell.connect().ok());
+    std::thread killer([&] {
+        std::this_thread::sleep_for(500ms);
+        sshd.stop();
+    });
+    const auto started = SteadyClock::now();
+    auto r = shell.exec("sleep 20 " + dir.path(), with_timeout(15s));
+    killer.join();
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(r.error().kind == ErrorKind::unreachable || r.error().kind == ErrorKind::protocol)
+        << r.error().describe();
+    EXPECT_LT(SteadyClock::now() - started, 5s);
+}
+
+TEST(SshdOwn, PassphraseProtectedKey) {
+    if (!sshd_available()) GTEST_SKIP() << "openssh-server not installed";
+    SshdOptions o;
+    o.address = "127.0.0.5";
+    o.key_passphrase = Secret("correct horse");
+    SshdInstance sshd(o);
+    ASSERT_TRUE(sshd.start().ok());
+    SshConfig c = config_for(sshd);
+    c.passphrase = Secret("correct horse");
+    {
+        SshShell shell(c);
+        auto r = shell.exec("echo ok", with_timeout(5s));
+        ASSERT_TRUE(r.ok()) << r.error().describe() << " | " << r.error().remark;
+    }
+    c.passphrase = Secret("Tr0ub4dor-not-it");
+    SshShell shell(c);
+    auto r = shell.exec("echo ok", with_timeout(5s));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::auth);
+    EXPECT_EQ((r.error().describe() + r.error().remark).find("Tr0ub4dor"), std::string::npos) << "passphrase leaked into the error";
+}
+
+}  // namespace
+}  // namespace rmqup
