@@ -54,7 +54,7 @@ Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest&
     auto ordering = order_nodes(std::move(nodes), group_order, inv.policy);
     plan.nodes = std::move(ordering.nodes);
     plan.batches = std::move(ordering.batches);
-    if (live) mark_topics_losing_writable(view, plan.batches, plan.nodes);
+    if (live) mark_topics_losing_writable(view, inv.cluster, plan.batches, plan.nodes);
 
     for (auto& f : plan.findings) {
         f.accepted = f.severity == Severity::warning &&

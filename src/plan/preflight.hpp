@@ -61,7 +61,8 @@ void check_topics(const Inventory& inv, AdminApi& admin, const ClusterView& view
 
 // Fills topics_losing_writable of master nodes from the batches (topics whose every writable
 // group is restarted within one batch).
-void mark_topics_losing_writable(const ClusterView& view, const std::vector<std::vector<std::string>>& batches,
+void mark_topics_losing_writable(const ClusterView& view, const std::string& cluster,
+                                 const std::vector<std::vector<std::string>>& batches,
                                  std::vector<PlanNode>& nodes);
 
 // Checks that need only the inventory: target older than current (offline), 5.x replica settings.

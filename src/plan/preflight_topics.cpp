@@ -142,7 +142,8 @@ void check_topics(const Inventory& inv, AdminApi& admin, const ClusterView& view
     }
 }
 
-void mark_topics_losing_writable(const ClusterView& view, const std::vector<std::vector<std::string>>& batches,
+void mark_topics_losing_writable(const ClusterView& view, const std::string& cluster,
+                                 const std::vector<std::vector<std::string>>& batches,
                                  std::vector<PlanNode>& nodes) {
     // group index -> batch index in which its master restarts
     std::vector<int> master_batch(view.groups.size(), -1);
@@ -164,7 +165,7 @@ void mark_topics_losing_writable(const ClusterView& view, const std::vector<std:
     for (const auto& [name, placements] : view.topics) names.push_back(&name);
     std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
     for (const std::string* name : names) {
-        if (name->rfind("%RETRY%", 0) == 0 || name->rfind("%DLQ%", 0) == 0) continue;
+        if (is_system_topic(*name, view, cluster)) continue;
         int batch = -2;
         bool any = false;
         for (const auto& p : view.topics.at(*name)) {
