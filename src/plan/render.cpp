@@ -84,6 +84,20 @@ std::string finding_tag(const CheckFinding& f) {
     return tag;
 }
 
+// " (canary: pause 10m after it)" on the last batch of the canary group.
+std::string batch_note(const Plan& plan, std::size_t i) {
+    const auto& canary = plan.policy.canary_group;
+    if (!canary) return "";
+    auto in_canary = [&](std::size_t b) {
+        const std::string prefix = "broker:" + *canary + ":";
+        return b < plan.batches.size() && !plan.batches[b].empty() && plan.batches[b].front().rfind(prefix, 0) == 0;
+    };
+    if (!in_canary(i) || in_canary(i + 1)) return "";
+    return plan.policy.pause_after_canary.count() > 0
+               ? "  (canary " + *canary + " done: pause " + duration_text(plan.policy.pause_after_canary) + ")"
+               : "  (canary " + *canary + " done)";
+}
+
 std::chrono::milliseconds total_expected(const Plan& plan) {
     std::chrono::milliseconds total{0};
     for (const auto& n : plan.nodes) total += expected_duration(n, plan);
@@ -107,7 +121,9 @@ void render_text(const Plan& plan, std::ostream& out) {
     for (const auto& f : plan.findings) out << "  [" << finding_tag(f) << "] " << f.id << " " << f.subject << ": " << f.message << "\n";
 
     out << "\nBatches:\n";
-    for (std::size_t i = 0; i < plan.batches.size(); ++i) out << "  " << i + 1 << ". " << topics_text(plan.batches[i], 100) << "\n";
+    for (std::size_t i = 0; i < plan.batches.size(); ++i) {
+        out << "  " << i + 1 << ". " << topics_text(plan.batches[i], 100) << batch_note(plan, i) << "\n";
+    }
 
     for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
         const auto& n = plan.nodes[i];
@@ -170,7 +186,9 @@ void render_markdown(const Plan& plan, std::ostream& out) {
         out << "\n";
     }
     out << "## Batches\n\n";
-    for (std::size_t i = 0; i < plan.batches.size(); ++i) out << i + 1 << ". " << topics_text(plan.batches[i], 100) << "\n";
+    for (std::size_t i = 0; i < plan.batches.size(); ++i) {
+        out << i + 1 << ". " << topics_text(plan.batches[i], 100) << batch_note(plan, i) << "\n";
+    }
     out << "\n## Nodes\n";
     for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
         const auto& n = plan.nodes[i];

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "duration_text.hpp"
+#include "rmqup/core/version.hpp"
 #include "rmqup/hostops/rocketmq_commands.hpp"
 #include "rmqup/plan/render.hpp"
 
@@ -13,6 +14,17 @@ namespace {
 
 using std::chrono::milliseconds;
 using plan_detail::duration_text;
+
+std::string version_desc(const std::string& version) {
+    auto v = RmqVersion::parse(version);
+    return v ? v->desc() : version;
+}
+
+bool has_slaves(const PlanNode& master, const Plan& plan) {
+    return std::any_of(plan.nodes.begin(), plan.nodes.end(), [&](const PlanNode& n) {
+        return n.kind == NodeKind::broker && n.broker_name == master.broker_name && n.broker_id != 0;
+    });
+}
 
 std::string on_every_ns(const Plan& plan) {
     std::string out;
@@ -58,10 +70,13 @@ std::vector<StepView> broker_steps(const PlanNode& n, const Plan& plan) {
         std::string drain = "at least " + duration_text(p.drain.min_wait) +
                             " (clients refresh routes every 30 s), then put and consume TPS (10 s) below " +
                             plan_detail::number_text(p.drain.tps_threshold) + " and msgPutTotalTodayNow unchanged for " +
-                            duration_text(p.drain.quiet_period) + ", and every slave within " +
-                            std::to_string(p.drain.slave_lag_bytes) + " bytes of commitLogMaxOffset";
+                            duration_text(p.drain.quiet_period);
+        if (has_slaves(n, plan)) {
+            drain += ", and every slave within " + std::to_string(p.drain.slave_lag_bytes) + " bytes of commitLogMaxOffset";
+        }
         steps.push_back(StepView{Phase::drain, "drain",
-                                 {"GET_BROKER_RUNTIME_INFO -> " + n.address + " (and its slaves) every " + duration_text(p.drain.poll_interval)},
+                                 {"GET_BROKER_RUNTIME_INFO -> " + n.address + (has_slaves(n, plan) ? " (and its slaves)" : "") + " every " +
+                                  duration_text(p.drain.poll_interval)},
                                  {}, drain, p.drain.timeout, p.drain.min_wait + p.drain.poll_interval, lost});
     }
     StepView stop{Phase::stop, "stop the old broker", {}, {}, "", p.timeouts.stop, milliseconds(10000), master ? lost : std::vector<std::string>{}};
@@ -86,7 +101,7 @@ std::vector<StepView> broker_steps(const PlanNode& n, const Plan& plan) {
                              {"GET_BROKER_CLUSTER_INFO -> " + on_every_ns(plan), "GET_BROKER_RUNTIME_INFO -> " + n.address},
                              {},
                              n.broker_name + "@" + std::to_string(n.broker_id) + " registered at " + n.address +
-                                 " on every NameServer and brokerVersionDesc is V" + n.target_version,
+                                 " on every NameServer and brokerVersionDesc is " + version_desc(n.target_version),
                              p.timeouts.start, milliseconds(30000), master ? lost : std::vector<std::string>{}});
     if (master) {
         steps.push_back(StepView{Phase::set_read_write, "set read-write",
