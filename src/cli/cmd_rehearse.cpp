@@ -1,8 +1,57 @@
-// Registers the 'rehearse' command family. Owner replaces this placeholder with the real commands.
+// Registers `rmq-upgrade rehearse`: the rolling upgrade rehearsed on a local simulated cluster.
+#include <iostream>
+#include <memory>
+
+#include "cli/rehearse_run.hpp"
 #include "commands.hpp"
 
 namespace rmqup::cli {
 
-void add_rehearse_commands(CLI::App& /*app*/, GlobalOptions& /*g*/) {}
+namespace {
+
+struct RehearseFlags {
+    rehearse::RehearseOptions opts;
+    bool json = false;
+    bool setup_only = false;
+    bool target_fails = false;
+    std::string transport = "auto";
+};
+
+}  // namespace
+
+void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
+    auto flags = std::make_shared<RehearseFlags>();
+    auto* cmd = app.add_subcommand(
+        "rehearse",
+        "Rehearse the rolling upgrade on a local simulated cluster (rmq-sim: 2 NameServers, 2 broker groups of "
+        "master + slave) under live traffic, and report lost messages, send failures, duplicates and versions");
+    cmd->add_option("--workdir", flags->opts.workdir, "Work directory (default: a fresh temporary directory)");
+    cmd->add_flag("--json", flags->json, "Print the report as one JSON object (with a 'lost' count)");
+    cmd->add_flag("--keep", flags->opts.keep, "Keep the work directory (configs, logs, journal, reports)");
+    cmd->add_option("--from", flags->opts.from_version, "Version the cluster starts at")->capture_default_str();
+    cmd->add_option("--to", flags->opts.to_version, "Version to upgrade to")->capture_default_str();
+    cmd->add_option("--rate", flags->opts.rate, "Messages per second sent throughout")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    cmd->add_option("--transport", flags->transport, "How the orchestrator reaches the hosts")
+        ->check(CLI::IsMember({"auto", "ssh", "local"}))
+        ->capture_default_str();
+    cmd->add_option("--sim", flags->opts.sim_bin, "Path of rmq-sim (default: next to rmq-upgrade)");
+    cmd->add_flag("--setup-only", flags->setup_only,
+                  "Start the cluster and the traffic, write the inventory (path in <workdir>/ready), and wait "
+                  "for SIGINT/SIGTERM while you run `rmq-upgrade apply` yourself; then verify and report");
+    cmd->add_flag("--target-fails-to-start", flags->target_fails,
+                  "Make the new version's brokers fail at start (rehearses the automatic rollback)");
+    cmd->callback([flags] {
+        auto o = flags->opts;
+        o.format = flags->json ? rehearse::OutputFormat::json : rehearse::OutputFormat::text;
+        o.scope = flags->setup_only ? rehearse::RunScope::setup_only : rehearse::RunScope::full;
+        o.target_start = flags->target_fails ? rehearse::TargetStart::fails : rehearse::TargetStart::normal;
+        o.transport = flags->transport == "ssh"     ? rehearse::TransportChoice::ssh
+                      : flags->transport == "local" ? rehearse::TransportChoice::local
+                                                    : rehearse::TransportChoice::automatic;
+        exit_code() = rehearse::run_rehearsal(o, std::cout, std::cerr);
+    });
+}
 
 }  // namespace rmqup::cli

@@ -1,0 +1,150 @@
+#include "cli/rehearse_inventory.hpp"
+
+#include <sstream>
+
+namespace rmqup::cli::rehearse {
+
+namespace {
+
+// Double-quoted YAML scalar (paths and commands may contain ':' '#' '{').
+std::string q(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+HostEndpoint endpoint_of(const InventoryOptions& opts, const std::string& host) {
+    auto it = opts.endpoints.find(host);
+    return it == opts.endpoints.end() ? HostEndpoint{} : it->second;
+}
+
+}  // namespace
+
+std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
+    const bool rehearsal = opts.timing == InventoryOptions::Timing::rehearsal;
+    bool any_ssh = false;
+    for (const auto& [name, ep] : opts.endpoints) any_ssh = any_ssh || ep.transport == "ssh";
+
+    std::ostringstream y;
+    y << "# Rehearsal inventory: 2 NameServers, 2 broker groups (master + slave), one node per host.\n"
+      << "# Rendered by rmq-upgrade (src/cli/rehearse_inventory.cpp); the loopback rehearsal\n"
+      << "# (`rmq-upgrade rehearse`) and the docker kit (rehearsal/docker/) share this shape.\n"
+      << "cluster: " << t.cluster << "\n"
+      << "currentVersion: " << q(opts.from_version) << "\n"
+      << "targetVersion: " << q(opts.to_version) << "\n"
+      << "\n"
+      << "defaults:\n"
+      << "  currentHome: " << q(opts.current_home) << "\n"
+      << "  targetHome: " << q(opts.target_home) << "\n";
+    if (!opts.java_home.empty()) y << "  javaHome: " << q(opts.java_home) << "\n";
+    if (any_ssh) {
+        y << "  user: " << q(opts.ssh_user) << "\n"
+          << "  identityFile: " << q(opts.identity_file) << "\n"
+          << "  knownHosts: " << q(opts.known_hosts) << "\n";
+    }
+    y << "\nhosts:\n";
+    auto host_entry = [&](const std::string& name, const std::string& ip) {
+        auto ep = endpoint_of(opts, name);
+        y << "  - name: " << name << "\n"
+          << "    address: " << ip << "\n"
+          << "    transport: " << ep.transport << "\n";
+        if (ep.transport == "ssh") y << "    port: " << ep.ssh_port << "\n";
+    };
+    for (const auto& ns : t.nameservers) host_entry(ns.host, ns.ip);
+    for (const auto& b : t.brokers) host_entry(b.host, b.ip);
+
+    // Several NameServers can share a host in a rehearsal: each is started with, and matched by, its own -c.
+    y << "\ncommands:\n"
+      << "  nameServerStart: " << q("nohup sh {home}/bin/mqnamesrv -c {config} >> {log} 2>&1 &") << "\n"
+      << "  nameServerLog: " << q(opts.log_dir + "/namesrv-{address}.log") << "\n"
+      << "  brokerStart: " << q("nohup sh {home}/bin/mqbroker -c {config} >> {log} 2>&1 &") << "\n"
+      << "  brokerLog: " << q(opts.log_dir + "/{brokerName}-{brokerId}.log") << "\n";
+
+    y << "\nnameServers:\n";
+    for (const auto& ns : t.nameservers) {
+        const std::string conf = opts.conf_dir + "/" + ns.host + ".properties";
+        y << "  - address: " << q(ns.address()) << "\n"
+          << "    host: " << ns.host << "\n"
+          << "    config: " << q(conf) << "\n"
+          << "    processMatch: " << q("-c " + conf) << "\n";
+    }
+
+    y << "\nbrokerGroups:\n";
+    std::string group;
+    for (const auto& b : t.brokers) {
+        if (b.broker_name != group) {
+            group = b.broker_name;
+            y << "  - brokerName: " << group << "\n"
+              << "    members:\n";
+        }
+        y << "      - brokerId: " << b.broker_id << "\n"
+          << "        role: " << b.role << "\n"
+          << "        address: " << q(b.address()) << "\n"
+          << "        host: " << b.host << "\n"
+          << "        config: " << q(opts.conf_dir + "/" + b.host + ".properties") << "\n"
+          << "        storePathRootDir: " << q(opts.store_dir + "/" + b.host) << "\n";
+    }
+
+    y << "\npolicy:\n"
+      << "  nameServerOrder: first\n"
+      << "  slavesFirst: true\n"
+      << "  batchSize: 1\n"
+      << "  probeTopic: " << opts.probe_topic << "\n"
+      << "  onFailure: rollback\n"
+      << "  killPolicy: kill-after-term\n"
+      << "  drain:\n";
+    if (rehearsal) {
+        // rmq-sim's load generator refreshes routes every second, so a few seconds cover the
+        // "clients saw read-only" wait that real clients need 30 s + margin for.
+        y << "    allowShortDrainForTests: true\n"
+          << "    minWait: 3s\n"
+          << "    quietPeriod: 2s\n"
+          << "    pollInterval: 500ms\n"
+          << "    timeout: 40s\n"
+          << "  timeouts:\n"
+          << "    stop: 15s\n"
+          << "    start: 30s\n"
+          << "    registration: 30s\n"
+          << "    request: 3s\n"
+          << "    verify: 20s\n";
+    } else {
+        y << "    minWait: 45s\n"
+          << "    quietPeriod: 10s\n"
+          << "    pollInterval: 2s\n"
+          << "    timeout: 5m\n"
+          << "  timeouts:\n"
+          << "    stop: 60s\n"
+          << "    start: 180s\n"
+          << "    registration: 120s\n"
+          << "    request: 5s\n"
+          << "    verify: 60s\n";
+    }
+    return y.str();
+}
+
+std::string render_kit_inventory() {
+    Topology t = rehearsal_topology(AddressScheme::docker);
+    InventoryOptions o;
+    o.from_version = "4.8.0";
+    o.to_version = "4.9.7";
+    // The official images install RocketMQ at /home/rocketmq/rocketmq-<version>; the host image
+    // adds the new version's distribution next to it (rehearsal/docker/Dockerfile.host).
+    o.current_home = "/home/rocketmq/rocketmq-4.8.0";
+    o.target_home = "/home/rocketmq/rocketmq-4.9.7";
+    o.conf_dir = "/home/rocketmq/conf";
+    o.store_dir = "/home/rocketmq/store";
+    o.log_dir = "/home/rocketmq/logs";
+    o.ssh_user = "rocketmq";
+    o.identity_file = "/keys/id_ed25519";
+    o.known_hosts = "/keys/known_hosts";
+    o.java_home = "/opt/java-home";
+    for (const auto& ns : t.nameservers) o.endpoints[ns.host] = HostEndpoint{"ssh", 22};
+    for (const auto& b : t.brokers) o.endpoints[b.host] = HostEndpoint{"ssh", 22};
+    o.timing = InventoryOptions::Timing::production;
+    return render_inventory(t, o);
+}
+
+}  // namespace rmqup::cli::rehearse

@@ -1,0 +1,45 @@
+// Renders the rehearsal's inventory (docs/inventory.md schema) for a topology: the loopback
+// rehearsal's and the docker kit's (rehearsal/docker/inventory.yaml) come from this one function.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "cli/rehearse_topology.hpp"
+
+namespace rmqup::cli::rehearse {
+
+// How the orchestrator reaches one host.
+struct HostEndpoint {
+    std::string transport = "local";  // "ssh" or "local"
+    int ssh_port = 22;                // ssh only
+};
+
+struct InventoryOptions {
+    std::string from_version;
+    std::string to_version;
+    std::string current_home;   // absolute
+    std::string target_home;    // absolute
+    std::string conf_dir;       // <conf_dir>/<host>.properties
+    std::string store_dir;      // <store_dir>/<host>
+    std::string log_dir;        // start output: <log_dir>/<host>.log
+    std::string ssh_user;       // ssh only
+    std::string identity_file;  // ssh only
+    std::string known_hosts;    // ssh only
+    std::string java_home;      // "" = leave unset
+    std::map<std::string, HostEndpoint> endpoints;  // by host name; missing = local
+    std::string probe_topic = "RehearsalProbe";
+
+    enum class Timing {
+        rehearsal,   // shortened drain with allowShortDrainForTests: rmq-sim clients refresh routes fast
+        production,  // real clients refresh routes every 30 s: the default drain
+    } timing = Timing::rehearsal;
+};
+
+// The inventory YAML text (with a header comment saying where it came from).
+std::string render_inventory(const Topology& t, const InventoryOptions& opts);
+
+// The docker kit's inventory (rehearsal/docker/inventory.yaml) for its default versions.
+std::string render_kit_inventory();
+
+}  // namespace rmqup::cli::rehearse

@@ -1,0 +1,124 @@
+#include "cli/rehearse_layout.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace rmqup::cli::rehearse {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string sh_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+Status write_text(const std::string& path, const std::string& text, int mode) {
+    std::ofstream out(path, std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) return make_error(ErrorKind::io, std::string("cannot write: ") + std::strerror(errno)).with("file " + path);
+    if (::chmod(path.c_str(), static_cast<mode_t>(mode)) != 0)
+        return make_error(ErrorKind::io, std::string("chmod: ") + std::strerror(errno)).with("file " + path);
+    return ok_status();
+}
+
+Status make_dir(const std::string& path) {
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    if (ec) return make_error(ErrorKind::io, "cannot create directory: " + ec.message()).with("dir " + path);
+    return ok_status();
+}
+
+// One bin/ script: logs the start (the tests count restarts per node), then becomes rmq-sim so
+// that the process command line carries "-c <config>" as RocketMQ's JVM does.
+std::string wrapper(const std::string& script, const std::string& sim_mode, const std::string& version,
+                    const LayoutOptions& opts, const Layout& layout, bool fail_start) {
+    std::ostringstream s;
+    s << "#!/bin/sh\n"
+      << "# Rehearsal stand-in for RocketMQ " << version << "'s bin/" << script
+      << ": rmq-sim at this version.\n"
+      << "echo \"$(date +%s) " << script << " " << version << " $*\" >> " << sh_quote(layout.starts_log()) << "\n"
+      << "exec " << sh_quote(opts.sim_bin) << " " << sim_mode << " --version " << version
+      << (fail_start ? " --fail-start" : "") << " \"$@\"\n";
+    return s.str();
+}
+
+// bin/mqshutdown: like RocketMQ's, stops every process of the kind it is given (by this home's
+// rmq-sim command line only). The orchestrator never uses it: it stops one exact PID.
+std::string shutdown_script(const std::string& version, const LayoutOptions& opts) {
+    std::ostringstream s;
+    s << "#!/bin/sh\n"
+      << "# Rehearsal stand-in for RocketMQ " << version << "'s bin/mqshutdown {broker|namesrv}.\n"
+      << "case \"$1\" in\n"
+      << "  broker) kind=broker ;;\n"
+      << "  namesrv) kind=namesrv ;;\n"
+      << "  *) echo \"Useage: mqshutdown (broker|namesrv)\" >&2; exit 1 ;;\n"
+      << "esac\n"
+      << "pids=$(pgrep -f -- " << sh_quote(opts.sim_bin + " ") << "\"$kind --version " << version << "\")\n"
+      << "[ -n \"$pids\" ] || { echo \"No mq$kind running.\"; exit 0; }\n"
+      << "kill $pids && echo \"The mq$kind($pids) is running...\" && echo \"Send shutdown request to mq$kind($pids) OK\"\n";
+    return s.str();
+}
+
+}  // namespace
+
+std::string nameserver_properties(const NameServerSpec& ns) {
+    std::ostringstream s;
+    s << "# NameServer " << ns.host << " (rehearsal)\n"
+      << "listenPort=" << ns.port << "\n"
+      << "rmqsimListenAddress=" << ns.ip << "\n";
+    return s.str();
+}
+
+std::string broker_properties(const Topology& t, const BrokerSpec& b, const Layout& layout, int register_interval_ms) {
+    std::ostringstream s;
+    s << "# Broker " << b.label() << " on " << b.host << " (rehearsal)\n"
+      << "brokerClusterName=" << t.cluster << "\n"
+      << "brokerName=" << b.broker_name << "\n"
+      << "brokerId=" << b.broker_id << "\n"
+      << "brokerRole=" << b.role << "\n"
+      << "flushDiskType=ASYNC_FLUSH\n"
+      << "brokerIP1=" << b.ip << "\n"
+      << "listenPort=" << b.port << "\n"
+      << "namesrvAddr=" << t.namesrv_addr() << "\n"
+      << "storePathRootDir=" << layout.store(b.host) << "\n"
+      << "brokerPermission=6\n"
+      << "autoCreateTopicEnable=true\n"
+      << "registerNameServerPeriod=" << register_interval_ms << "\n";
+    return s.str();
+}
+
+Result<Layout> write_layout(const Topology& t, const LayoutOptions& opts) {
+    Layout layout{opts.workdir};
+    for (const auto& dir : {opts.workdir + "/conf", opts.workdir + "/store", opts.workdir + "/logs"})
+        RMQUP_TRY(make_dir(dir));
+    for (const auto& version : {opts.from_version, opts.to_version}) {
+        const bool fail = version == opts.to_version && opts.target_start == TargetStart::fails;
+        const std::string bin = layout.home(version) + "/bin";
+        RMQUP_TRY(make_dir(bin));
+        RMQUP_TRY(make_dir(layout.home(version) + "/logs"));
+        RMQUP_TRY(write_text(bin + "/mqnamesrv", wrapper("mqnamesrv", "namesrv", version, opts, layout, false), 0755));
+        RMQUP_TRY(write_text(bin + "/mqbroker", wrapper("mqbroker", "broker", version, opts, layout, fail), 0755));
+        RMQUP_TRY(write_text(bin + "/mqshutdown", shutdown_script(version, opts), 0755));
+    }
+    for (const auto& ns : t.nameservers)
+        RMQUP_TRY(write_text(layout.config(ns.host), nameserver_properties(ns), 0644));
+    for (const auto& b : t.brokers) {
+        RMQUP_TRY(make_dir(layout.store(b.host)));
+        RMQUP_TRY(write_text(layout.config(b.host), broker_properties(t, b, layout, opts.register_interval_ms), 0644));
+    }
+    return layout;
+}
+
+}  // namespace rmqup::cli::rehearse

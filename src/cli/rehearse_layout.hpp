@@ -1,0 +1,51 @@
+// The rehearsal's work directory: two RocketMQ-layout homes whose bin/ scripts run rmq-sim at
+// their version (so the process command line names "-c <config>" as a real JVM does), one config,
+// store and log per node, and the start log the tests count restarts with.
+#pragma once
+
+#include <string>
+
+#include "cli/rehearse_topology.hpp"
+#include "rmqup/core/result.hpp"
+
+namespace rmqup::cli::rehearse {
+
+enum class TargetStart {
+    normal,  // the target version starts as usual
+    fails,   // the target version's wrapper passes rmq-sim --fail-start (rollback rehearsal)
+};
+
+struct LayoutOptions {
+    std::string workdir;        // absolute
+    std::string sim_bin;        // absolute path of rmq-sim
+    std::string from_version;   // "4.8.0"
+    std::string to_version;     // "4.9.7"
+    TargetStart target_start = TargetStart::normal;
+    int register_interval_ms = 2000;  // brokers re-register this often (shortened for rehearsals)
+};
+
+// Paths inside the work directory (all absolute).
+struct Layout {
+    std::string workdir;
+
+    std::string home(const std::string& version) const { return workdir + "/homes/rocketmq-" + version; }
+    std::string config(const std::string& host) const { return workdir + "/conf/" + host + ".properties"; }
+    std::string store(const std::string& host) const { return workdir + "/store/" + host; }
+    std::string log(const std::string& host) const { return workdir + "/logs/" + host + ".log"; }
+    std::string starts_log() const { return workdir + "/starts.log"; }
+    std::string inventory() const { return workdir + "/inventory.yaml"; }
+    std::string journal_dir() const { return workdir + "/journal"; }
+    std::string load_json() const { return workdir + "/load.json"; }
+    std::string load_log() const { return workdir + "/logs/load.log"; }
+    std::string ssh_dir() const { return workdir + "/ssh"; }
+};
+
+// Creates homes (bin/mqnamesrv, bin/mqbroker, bin/mqshutdown for both versions), conf/, store/,
+// logs/ for every node of t. Idempotent; fails (io) with the path that could not be written.
+Result<Layout> write_layout(const Topology& t, const LayoutOptions& opts);
+
+// Text of one node's config file (exposed for tests).
+std::string nameserver_properties(const NameServerSpec& ns);
+std::string broker_properties(const Topology& t, const BrokerSpec& b, const Layout& layout, int register_interval_ms);
+
+}  // namespace rmqup::cli::rehearse

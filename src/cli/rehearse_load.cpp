@@ -1,0 +1,69 @@
+#include "cli/rehearse_load.hpp"
+
+#include <signal.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace rmqup::cli::rehearse {
+
+Result<LoadGenerator> LoadGenerator::start(const LoadOptions& opts) {
+    SpawnOptions o;
+    o.argv = {opts.sim_bin,  "load",     "-n",
+              opts.namesrv_addr, "--topic",  opts.topic,
+              "--rate",      std::to_string(opts.rate), "--duration",
+              std::to_string(opts.max_duration.count()) + "s", "--json"};
+    o.log_path = opts.log_path;
+    o.stdout_path = opts.json_path;
+    auto child = ChildProcess::spawn(o);
+    if (!child.ok()) return std::move(child).error().with("load generator");
+    return LoadGenerator(std::move(child).value(), opts);
+}
+
+bool LoadGenerator::running() { return !m_child.try_wait().has_value(); }
+
+Result<LoadCounts> LoadGenerator::stop(std::chrono::milliseconds timeout) {
+    if (!m_child.try_wait()) m_child.signal(SIGINT);
+    auto status = m_child.wait_for(timeout);
+    if (!status.ok()) {
+        m_child.kill_group();
+        return std::move(status).error().with("load generator did not finish after SIGINT");
+    }
+    std::ifstream in(m_opts.json_path);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto counts = parse_load_json(text.str());
+    if (!counts.ok()) {
+        return std::move(counts).error().with("load generator exited with " + std::to_string(*status) + ", see " +
+                                              m_opts.log_path);
+    }
+    return counts;
+}
+
+Result<LoadCounts> parse_load_json(const std::string& text) {
+    // The last line that parses as a JSON object wins (progress lines may precede it).
+    auto start = text.rfind("\n{");
+    std::string body = start == std::string::npos ? text : text.substr(start + 1);
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        j = nlohmann::json::parse(text, nullptr, false);
+        if (j.is_discarded() || !j.is_object())
+            return make_error(ErrorKind::protocol, "no JSON summary in the load generator's output");
+    }
+    auto num = [&](const char* key) -> std::int64_t {
+        auto it = j.find(key);
+        return it != j.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+    };
+    if (!j.contains("lost")) return make_error(ErrorKind::protocol, "load generator JSON has no 'lost' count");
+    LoadCounts c;
+    c.sent = num("sent");
+    c.acked = num("acked");
+    c.failed = num("failed");
+    c.received = num("received");
+    c.duplicates = num("duplicates");
+    c.lost = num("lost");
+    return c;
+}
+
+}  // namespace rmqup::cli::rehearse

@@ -1,0 +1,54 @@
+// The rehearsal's traffic: `rmq-sim load` (a producer and a consumer speaking the real protocol)
+// as a child process for the whole roll, and its final JSON counts.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "cli/rehearse_process.hpp"
+#include "rmqup/core/result.hpp"
+
+namespace rmqup::cli::rehearse {
+
+struct LoadCounts {
+    std::int64_t sent = 0;        // send attempts
+    std::int64_t acked = 0;       // SEND_OK from a broker
+    std::int64_t failed = 0;      // sends that failed after the client's retries
+    std::int64_t received = 0;    // distinct messages consumed
+    std::int64_t duplicates = 0;  // redeliveries of a message already consumed
+    std::int64_t lost = 0;        // acked but never consumed
+};
+
+struct LoadOptions {
+    std::string sim_bin;
+    std::string namesrv_addr;  // "a:p;b:p"
+    std::string topic;
+    int rate = 100;                          // messages per second
+    std::chrono::seconds max_duration{900};  // upper bound; stop() ends it earlier
+    std::string json_path;                   // its stdout (the final JSON)
+    std::string log_path;                    // its stderr
+};
+
+class LoadGenerator {
+public:
+    // Starts `rmq-sim load` in its own process group.
+    static Result<LoadGenerator> start(const LoadOptions& opts);
+
+    int pid() const { return m_child.pid(); }
+    // True while it runs (it exits by itself when it finds it cannot work at all).
+    bool running();
+    // Asks it to stop sending (SIGINT), lets the consumer catch up, waits up to timeout for the
+    // exit, and reads its JSON. Its own non-zero exit when lost > 0 is not an error here.
+    Result<LoadCounts> stop(std::chrono::milliseconds timeout);
+
+private:
+    LoadGenerator(ChildProcess child, LoadOptions opts) : m_child(std::move(child)), m_opts(std::move(opts)) {}
+    ChildProcess m_child;
+    LoadOptions m_opts;
+};
+
+// Parses the generator's JSON output (the last JSON object in text).
+Result<LoadCounts> parse_load_json(const std::string& text);
+
+}  // namespace rmqup::cli::rehearse

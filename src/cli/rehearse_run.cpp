@@ -1,0 +1,317 @@
+#include "cli/rehearse_run.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "cli/rehearse_hosts.hpp"
+#include "cli/rehearse_inventory.hpp"
+#include "cli/rehearse_process.hpp"
+#include "rmqup/engine/engine.hpp"
+#include "rmqup/engine/journal.hpp"
+#include "rmqup/engine/reporter.hpp"
+#include "rmqup/inventory/inventory.hpp"
+#include "rmqup/net/remoting_admin.hpp"
+#include "rmqup/net/remoting_client.hpp"
+#include "rmqup/plan/planner.hpp"
+
+namespace rmqup::cli::rehearse {
+
+namespace {
+
+namespace fs = std::filesystem;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr const char* k_topic = "RehearsalTopic";
+constexpr const char* k_probe_topic = "RehearsalProbe";
+
+std::int64_t ms_since(SteadyClock::time_point t0) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t0).count();
+}
+
+std::string find_sim(const std::string& given) {
+    if (!given.empty()) return fs::absolute(given).string();
+    if (const char* env = std::getenv("RMQ_SIM"); env != nullptr && *env != '\0') return fs::absolute(env).string();
+    std::error_code ec;
+    fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        for (const auto& cand : {self.parent_path() / "rmq-sim", self.parent_path().parent_path() / "sim" / "rmq-sim"}) {
+            if (::access(cand.c_str(), X_OK) == 0) return fs::weakly_canonical(cand).string();
+        }
+    }
+    return {};
+}
+
+// Serialises "pick free ports, bind them" between rehearsals running at the same time.
+class PortLock {
+public:
+    PortLock() : m_fd(::open("/tmp/rmqup-rehearse-ports.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0666)) {
+        if (m_fd >= 0) (void)::flock(m_fd, LOCK_EX);
+    }
+    ~PortLock() { release(); }
+    PortLock(const PortLock&) = delete;
+    PortLock& operator=(const PortLock&) = delete;
+    void release() {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = -1;
+    }
+
+private:
+    int m_fd;
+};
+
+// Every process this rehearsal started goes away with it, whatever happens.
+class ClusterGuard {
+public:
+    explicit ClusterGuard(std::string needle) : m_needle(std::move(needle)) {}
+    ~ClusterGuard() { kill_processes_matching(m_needle, std::chrono::milliseconds(5000)); }
+    ClusterGuard(const ClusterGuard&) = delete;
+    ClusterGuard& operator=(const ClusterGuard&) = delete;
+
+private:
+    std::string m_needle;
+};
+
+// Sleeps up to d in small steps; false if interrupted.
+bool pause_for(std::chrono::milliseconds d, const std::atomic<bool>& interrupted) {
+    auto until = SteadyClock::now() + d;
+    while (SteadyClock::now() < until) {
+        if (interrupted) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return !interrupted;
+}
+
+struct RollOutcome {
+    std::string status;
+    std::string message;
+    std::vector<std::string> read_only_left;
+    std::vector<std::string> failures;
+};
+
+// Plan (live discovery through admin) and apply in-process, with the journal in the work
+// directory and the Markdown/HTML reports written next to it.
+RollOutcome roll(const Layout& layout, RehearsalHosts& hosts, AdminApi& admin, const std::atomic<bool>& interrupted,
+                 std::ostream& err, RehearsalResult& result) {
+    RollOutcome o;
+    auto inv = load_inventory(layout.inventory());
+    if (!inv.ok()) {
+        o.status = "invalid_inventory";
+        o.failures.push_back(inv.error().describe());
+        return o;
+    }
+    PlanRequest req;
+    req.host_ops = [&hosts](const HostAccess& a) { return hosts.ops(a.name); };
+    auto plan = make_plan(*inv, &admin, req);
+    if (!plan.ok()) {
+        o.status = "plan_failed";
+        o.failures.push_back(plan.error().describe());
+        return o;
+    }
+    if (plan_blocked(*plan)) {
+        o.status = "plan_blocked";
+        for (const auto& f : plan->findings)
+            if (f.severity == Severity::error || (f.severity == Severity::warning && !f.accepted))
+                o.failures.push_back("plan finding " + f.id + " (" + f.subject + "): " + f.message);
+        return o;
+    }
+    auto journal = engine::FileJournal::open(layout.journal_dir(), engine::JournalOpen::fresh);
+    if (!journal.ok()) {
+        o.status = "journal_failed";
+        o.failures.push_back(journal.error().describe());
+        return o;
+    }
+    SystemClock clock;
+    engine::TerminalReporter terminal(err);
+    engine::CollectingReporter collected;
+    engine::TeeReporter tee;
+    tee.add(terminal);
+    tee.add(collected);
+    engine::EngineDeps deps{admin, [&hosts](const std::string& host) { return hosts.ops(host); }, clock, **journal,
+                            tee, &interrupted};
+    auto summary = engine::run_apply(*plan, deps);
+    if (!summary.ok()) {
+        o.status = "engine_error";
+        o.failures.push_back(summary.error().describe());
+        return o;
+    }
+    o.status = engine::run_status_name(summary->status);
+    o.message = summary->message;
+    o.read_only_left = summary->read_only_left;
+    o.failures = summary->failures;
+    if (auto s = engine::write_markdown_report(layout.workdir, *summary, collected.events()); s.ok())
+        result.report_markdown = layout.workdir + "/report.md";
+    else
+        o.failures.push_back("markdown report: " + s.error().describe());
+    if (auto s = engine::write_html_report(layout.workdir, *summary, collected.events()); s.ok())
+        result.report_html = layout.workdir + "/report.html";
+    else
+        o.failures.push_back("html report: " + s.error().describe());
+    return o;
+}
+
+}  // namespace
+
+int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& err) {
+    const auto t0 = SteadyClock::now();
+    std::atomic<bool> interrupted{false};
+    // Before any thread exists: every later thread inherits the blocked signal mask.
+    SignalWatcher signals([&interrupted](int) { interrupted = true; });
+    Reaper reaper;
+
+    RehearsalResult result;
+    const std::string sim = find_sim(opts.sim_bin);
+    if (sim.empty()) {
+        err << "rmq-upgrade rehearse: rmq-sim not found (next to rmq-upgrade, in ../sim, or $RMQ_SIM); use --sim PATH\n";
+        return 2;
+    }
+
+    // The work directory.
+    bool temporary = opts.workdir.empty();
+    std::string workdir = opts.workdir;
+    if (temporary) {
+        std::string tmpl = (fs::temp_directory_path() / "rmqup-rehearse-XXXXXX").string();
+        if (::mkdtemp(tmpl.data()) == nullptr) {
+            err << "rmq-upgrade rehearse: cannot create a temporary directory\n";
+            return 1;
+        }
+        workdir = tmpl;
+    } else {
+        std::error_code ec;
+        fs::create_directories(workdir, ec);
+        workdir = fs::absolute(workdir).lexically_normal().string();
+        if (!workdir.empty() && workdir.back() == '/') workdir.pop_back();
+    }
+    result.workdir = workdir;
+
+    int exit_code = 1;
+    {
+        ClusterGuard guard(workdir + "/conf/");
+        PortLock port_lock;
+        Topology topology = rehearsal_topology(AddressScheme::loopback);
+        LayoutOptions lo;
+        lo.workdir = workdir;
+        lo.sim_bin = sim;
+        lo.from_version = opts.from_version;
+        lo.to_version = opts.to_version;
+        lo.target_start = opts.target_start;
+        auto layout = write_layout(topology, lo);
+        if (!layout.ok()) {
+            err << "rmq-upgrade rehearse: " << layout.error().describe() << "\n";
+            return 1;
+        }
+
+        net::RemotingClient client;
+        net::RemotingAdmin admin(client, std::chrono::milliseconds(3000));
+
+        err << "rehearse: starting RocketMQ " << opts.from_version << " (rmq-sim): 2 NameServers, 2 broker groups in "
+            << workdir << "\n";
+        if (auto s = start_cluster(topology, *layout, opts.from_version, admin, std::chrono::seconds(40)); !s.ok()) {
+            err << "rmq-upgrade rehearse: " << s.error().describe() << "\n";
+            return 1;
+        }
+        port_lock.release();
+
+        auto hosts = RehearsalHosts::create(topology, *layout, opts.transport, err);
+        if (!hosts.ok()) {
+            err << "rmq-upgrade rehearse: " << hosts.error().describe() << "\n";
+            return 1;
+        }
+        result.transport = (*hosts)->transport();
+
+        InventoryOptions io = (*hosts)->inventory_options();
+        io.from_version = opts.from_version;
+        io.to_version = opts.to_version;
+        io.current_home = layout->home(opts.from_version);
+        io.target_home = layout->home(opts.to_version);
+        io.conf_dir = workdir + "/conf";
+        io.store_dir = workdir + "/store";
+        io.log_dir = workdir + "/logs";
+        io.probe_topic = k_probe_topic;
+        {
+            std::ofstream inv(layout->inventory());
+            inv << render_inventory(topology, io);
+        }
+
+        LoadOptions load_opts;
+        load_opts.sim_bin = sim;
+        load_opts.namesrv_addr = topology.namesrv_addr();
+        load_opts.topic = k_topic;
+        load_opts.rate = opts.rate;
+        load_opts.json_path = layout->load_json();
+        load_opts.log_path = layout->load_log();
+        auto load = LoadGenerator::start(load_opts);
+        if (!load.ok()) {
+            err << "rmq-upgrade rehearse: " << load.error().describe() << "\n";
+            return 1;
+        }
+        reaper.keep(load->pid());
+        err << "rehearse: traffic at " << opts.rate << " msg/s on " << k_topic << " (rmq-sim load, pid " << load->pid()
+            << ")\n";
+        pause_for(std::chrono::seconds(3), interrupted);
+
+        const auto roll_t0 = SteadyClock::now();
+        if (opts.scope == RunScope::setup_only) {
+            {
+                std::ofstream ready(workdir + "/ready");
+                ready << layout->inventory() << "\n";
+            }
+            err << "rehearse: ready; inventory " << layout->inventory() << "\n"
+                << "rehearse: run `rmq-upgrade apply` with it; stop this with Ctrl-C (SIGINT/SIGTERM) to verify and report\n";
+            if (opts.format == OutputFormat::text) out << "inventory: " << layout->inventory() << std::endl;
+            while (!interrupted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            result.engine_status = "external";
+        } else {
+            err << "rehearse: rolling " << opts.from_version << " -> " << opts.to_version << " with "
+                << result.transport << " transport\n";
+            RollOutcome o = roll(*layout, **hosts, admin, interrupted, err, result);
+            result.engine_status = o.status;
+            result.engine_message = o.message;
+            result.read_only_left = o.read_only_left;
+            for (auto& f : o.failures) result.failures.push_back(std::move(f));
+        }
+        result.roll_ms = ms_since(roll_t0);
+
+        // Let traffic flow on the finished cluster for a moment, then collect the counts.
+        if (opts.scope == RunScope::full) pause_for(std::chrono::seconds(2), interrupted);
+        auto counts = load->stop(std::chrono::seconds(60));
+        if (counts.ok()) {
+            result.load = *counts;
+            result.load_ok = true;
+        } else {
+            result.failures.push_back("load generator: " + counts.error().describe());
+        }
+
+        result.nodes = observe_cluster(topology, *layout, admin, k_topic);
+        int bad = judge_nodes(result.nodes, opts.to_version);
+        result.total_ms = ms_since(t0);
+        const bool engine_ok = result.engine_status == "completed" || result.engine_status == "external";
+        result.passed = engine_ok && bad == 0 && result.load_ok && result.load.lost == 0 && result.read_only_left.empty();
+        {
+            std::ofstream j(workdir + "/rehearsal.json");
+            j << render_result_json(result);
+        }
+        out << (opts.format == OutputFormat::json ? render_result_json(result) : render_result_text(result));
+        out.flush();
+        exit_code = result.passed ? 0 : signals.received() && opts.scope == RunScope::full ? 130 : 1;
+    }
+    // The cluster is gone (guard); keep the evidence of a failure or when asked.
+    if (temporary && !opts.keep && exit_code == 0) {
+        std::error_code ec;
+        fs::remove_all(workdir, ec);
+    } else if (exit_code != 0) {
+        err << "rehearse: work directory kept: " << workdir << "\n";
+    }
+    return exit_code;
+}
+
+}  // namespace rmqup::cli::rehearse
