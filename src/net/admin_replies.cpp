@@ -1,7 +1,5 @@
 #include "admin_replies.hpp"
 
-#include <charconv>
-
 #include "request_names.hpp"
 #include "rmqup/remoting/bodies.hpp"
 
@@ -48,20 +46,6 @@ Error bad_body_error(Error e, int code, const std::string& addr) {
     e.kind = ErrorKind::protocol;
     e.message = "bad response body: " + e.message;
     return std::move(e).with(request_context(code, addr));
-}
-
-Result<std::int64_t> ext_int(const rmq::RemotingCommand& resp, const std::string& key, int code,
-                             const std::string& addr) {
-    auto v = resp.ext(key);
-    if (!v)
-        return make_error(ErrorKind::protocol, "response lacks header field '" + key + "'")
-            .with(request_context(code, addr));
-    std::int64_t out = 0;
-    auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-    if (ec != std::errc() || ptr != v->data() + v->size())
-        return make_error(ErrorKind::protocol, "response header field " + key + "='" + *v + "' is not a number")
-            .with(request_context(code, addr));
-    return out;
 }
 
 Result<rmq::ClusterInfo> cluster_info_reply(Reply r, const std::string& ns) {

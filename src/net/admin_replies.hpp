@@ -13,7 +13,6 @@
 
 namespace rmqup::net {
 
-using Ext = std::vector<std::pair<std::string, std::string>>;
 using Reply = Result<rmq::RemotingCommand>;
 
 // Adds "request NAME (code) to addr" to a transport error; passes a response through unchanged.
@@ -24,10 +23,6 @@ Reply expect_success(Reply r, int code, const std::string& addr);
 Error rejected_error(const rmq::RemotingCommand& resp);
 // A codec decode failure becomes ErrorKind::protocol in the request's context.
 Error bad_body_error(Error e, int code, const std::string& addr);
-// A numeric response ext field ("offset", "wipeTopicCount"); missing or non-numeric = protocol.
-Result<std::int64_t> ext_int(const rmq::RemotingCommand& resp, const std::string& key, int code,
-                             const std::string& addr);
-
 // GET_BROKER_CLUSTER_INFO reply.
 Result<rmq::ClusterInfo> cluster_info_reply(Reply r, const std::string& ns);
 // GET_ROUTEINFO_BY_TOPIC reply.

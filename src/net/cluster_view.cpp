@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "admin_replies.hpp"
+#include "rmqup/remoting/requests.hpp"
 
 namespace rmqup::net {
 
@@ -101,7 +102,7 @@ Result<ClusterView> fetch_cluster_view(RemotingClient& client, const std::vector
         std::mutex mu;
         Countdown countdown(view.nameservers.size());
         for (auto& nsv : view.nameservers) {
-            client.call_async(nsv.addr, rmq::RemotingCommand::request(rmq::code::get_broker_cluster_info), timeout,
+            client.call_async(nsv.addr, rmq::requests::get_broker_cluster_info(), timeout,
                               [&nsv, &mu, &countdown](Reply r) {
                                   auto info = cluster_info_reply(std::move(r), nsv.addr);
                                   {
@@ -148,7 +149,7 @@ Result<ClusterView> fetch_cluster_view(RemotingClient& client, const std::vector
     std::mutex mu;
     Countdown countdown(view.brokers.size() * 2);
     for (auto& row : view.brokers) {
-        client.call_async(row.addr, rmq::RemotingCommand::request(rmq::code::get_broker_runtime_info), timeout,
+        client.call_async(row.addr, rmq::requests::get_broker_runtime_info(), timeout,
                           [&row, &mu, &countdown](Reply r) {
                               auto info = runtime_info_reply(std::move(r), row.addr);
                               {
@@ -164,7 +165,7 @@ Result<ClusterView> fetch_cluster_view(RemotingClient& client, const std::vector
                               }
                               countdown.done();
                           });
-        client.call_async(row.addr, rmq::RemotingCommand::request(rmq::code::get_broker_config), timeout,
+        client.call_async(row.addr, rmq::requests::get_broker_config(), timeout,
                           [&row, &mu, &countdown](Reply r) {
                               auto props = broker_config_reply(std::move(r), row.addr);
                               {
