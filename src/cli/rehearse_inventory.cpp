@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "cli/rehearse_layout.hpp"
+
 namespace rmqup::cli::rehearse {
 
 namespace {
@@ -41,9 +43,9 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
       << "  targetHome: " << q(opts.target_home) << "\n";
     if (!opts.java_home.empty()) y << "  javaHome: " << q(opts.java_home) << "\n";
     if (any_ssh) {
-        y << "  user: " << q(opts.ssh_user) << "\n"
-          << "  identityFile: " << q(opts.identity_file) << "\n"
-          << "  knownHosts: " << q(opts.known_hosts) << "\n";
+        y << "  user: " << q(opts.ssh_user) << "\n";
+        if (!opts.identity_file.empty()) y << "  identityFile: " << q(opts.identity_file) << "\n";
+        if (!opts.known_hosts.empty()) y << "  knownHosts: " << q(opts.known_hosts) << "\n";
     }
     y << "\nhosts:\n";
     auto host_entry = [&](const std::string& name, const std::string& ip) {
@@ -51,7 +53,10 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
         y << "  - name: " << name << "\n"
           << "    address: " << ip << "\n"
           << "    transport: " << ep.transport << "\n";
-        if (ep.transport == "ssh") y << "    port: " << ep.ssh_port << "\n";
+        if (ep.transport != "ssh") return;
+        y << "    port: " << ep.ssh_port << "\n";
+        if (!ep.identity_file.empty()) y << "    identityFile: " << q(ep.identity_file) << "\n";
+        if (!ep.known_hosts.empty()) y << "    knownHosts: " << q(ep.known_hosts) << "\n";
     };
     for (const auto& ns : t.nameservers) host_entry(ns.host, ns.ip);
     for (const auto& b : t.brokers) host_entry(b.host, b.ip);
@@ -141,10 +146,22 @@ std::string render_kit_inventory() {
     o.identity_file = "/keys/id_ed25519";
     o.known_hosts = "/keys/known_hosts";
     o.java_home = "/opt/java-home";
-    for (const auto& ns : t.nameservers) o.endpoints[ns.host] = HostEndpoint{"ssh", 22};
-    for (const auto& b : t.brokers) o.endpoints[b.host] = HostEndpoint{"ssh", 22};
+    for (const auto& ns : t.nameservers) o.endpoints[ns.host] = HostEndpoint{"ssh", 22, "", ""};
+    for (const auto& b : t.brokers) o.endpoints[b.host] = HostEndpoint{"ssh", 22, "", ""};
     o.timing = InventoryOptions::Timing::production;
     return render_inventory(t, o);
+}
+
+std::map<std::string, std::string> render_kit_files() {
+    std::map<std::string, std::string> files;
+    files["inventory.yaml"] = render_kit_inventory();
+    Topology t = rehearsal_topology(AddressScheme::docker);
+    // The kit's hosts keep configs in /home/rocketmq/conf and stores in /home/rocketmq/store,
+    // i.e. the rehearsal layout rooted at the rocketmq user's home; brokers register every 30 s.
+    Layout layout{"/home/rocketmq"};
+    for (const auto& ns : t.nameservers) files["conf/" + ns.host + ".properties"] = nameserver_properties(ns);
+    for (const auto& b : t.brokers) files["conf/" + b.host + ".properties"] = broker_properties(t, b, layout, 30000);
+    return files;
 }
 
 }  // namespace rmqup::cli::rehearse

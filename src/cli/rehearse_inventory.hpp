@@ -13,6 +13,8 @@ namespace rmqup::cli::rehearse {
 struct HostEndpoint {
     std::string transport = "local";  // "ssh" or "local"
     int ssh_port = 22;                // ssh only
+    std::string identity_file;        // ssh only; "" = the defaults' identityFile
+    std::string known_hosts;          // ssh only; "" = the defaults' knownHosts
 };
 
 struct InventoryOptions {
@@ -24,8 +26,8 @@ struct InventoryOptions {
     std::string store_dir;      // <store_dir>/<host>
     std::string log_dir;        // start output: <log_dir>/<host>.log
     std::string ssh_user;       // ssh only
-    std::string identity_file;  // ssh only
-    std::string known_hosts;    // ssh only
+    std::string identity_file;  // ssh only ("" = each host names its own)
+    std::string known_hosts;    // ssh only ("" = each host names its own)
     std::string java_home;      // "" = leave unset
     std::map<std::string, HostEndpoint> endpoints;  // by host name; missing = local
     std::string probe_topic = "RehearsalProbe";
@@ -41,5 +43,9 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts);
 
 // The docker kit's inventory (rehearsal/docker/inventory.yaml) for its default versions.
 std::string render_kit_inventory();
+
+// Every generated file of the docker kit, by path relative to rehearsal/docker/: inventory.yaml
+// and conf/<host>.properties. The kit test checks the committed files equal these.
+std::map<std::string, std::string> render_kit_files();
 
 }  // namespace rmqup::cli::rehearse

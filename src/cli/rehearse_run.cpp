@@ -110,7 +110,7 @@ RollOutcome roll(const Layout& layout, RehearsalHosts& hosts, AdminApi& admin, c
         return o;
     }
     PlanRequest req;
-    req.host_ops = [&hosts](const HostAccess& a) { return hosts.ops(a.name); };
+    req.host_ops = [&hosts](const HostAccess& a) { return hosts.ops(a); };
     auto plan = make_plan(*inv, &admin, req);
     if (!plan.ok()) {
         o.status = "plan_failed";
@@ -136,8 +136,9 @@ RollOutcome roll(const Layout& layout, RehearsalHosts& hosts, AdminApi& admin, c
     engine::TeeReporter tee;
     tee.add(terminal);
     tee.add(collected);
-    engine::EngineDeps deps{admin, [&hosts](const std::string& host) { return hosts.ops(host); }, clock, **journal,
-                            tee, &interrupted};
+    const Plan& p = *plan;
+    engine::EngineDeps deps{admin, [&hosts, &p](const std::string& host) { return hosts.ops(p.hosts, host); }, clock,
+                            **journal, tee, &interrupted};
     auto summary = engine::run_apply(*plan, deps);
     if (!summary.ok()) {
         o.status = "engine_error";
@@ -221,7 +222,7 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         }
         port_lock.release();
 
-        auto hosts = RehearsalHosts::create(topology, *layout, opts.transport, err);
+        auto hosts = RehearsalHosts::create(topology, opts.transport, err);
         if (!hosts.ok()) {
             err << "rmq-upgrade rehearse: " << hosts.error().describe() << "\n";
             return 1;
