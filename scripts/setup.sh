@@ -15,6 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest
   openssh-server openssh-client
   procps iproute2 python3
+  docker-compose shellcheck
   clang libclang-rt-14-dev
 )
 
