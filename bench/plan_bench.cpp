@@ -1,0 +1,165 @@
+// Planning at scale: 1,000 brokers (500 groups of master + slave, 250 hosts) and 50,000 topics,
+// each on 2-4 groups (5% on one group only), 2,000 consumer groups. A hand-written in-memory
+// AdminApi answers discovery, so the figure is the planner's own cost: inventory parsing,
+// reconciliation, per-master topic configs, checks, ordering, affected topics, rendering, hashing.
+// Usage: bench_plan_bench [brokers_groups=500] [topics=50000]
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include "rmqup/inventory/inventory.hpp"
+#include "rmqup/plan/plan_io.hpp"
+#include "rmqup/plan/planner.hpp"
+#include "rmqup/plan/render.hpp"
+
+using namespace rmqup;
+
+namespace {
+
+class BenchAdmin final : public AdminApi {
+public:
+    rmq::ClusterInfo info;
+    std::map<std::string, rmq::TopicConfigTable> tables;  // master address -> topic configs
+    std::map<std::string, std::string> versions;          // broker address -> version desc
+
+    Result<rmq::ClusterInfo> cluster_info(const std::string&) override { return info; }
+    Result<rmq::RuntimeInfo> runtime_info(const std::string& addr) override {
+        rmq::RuntimeInfo ri;
+        ri.version_desc = versions[addr];
+        ri.commit_log_max_offset = 1 << 20;
+        ri.commit_log_disk_ratio = 0.4;
+        return ri;
+    }
+    Result<rmq::Properties> broker_config(const std::string&) override { return rmq::Properties{{"brokerPermission", "6"}}; }
+    Result<rmq::TopicConfigTable> all_topic_config(const std::string& addr) override {
+        auto it = tables.find(addr);
+        if (it == tables.end()) return rmq::TopicConfigTable{};
+        return it->second;
+    }
+    Result<rmq::ConsumeStats> consume_stats(const std::string&, const std::string&, const std::string&) override {
+        rmq::ConsumeStats s;
+        rmq::OffsetWrapper w;
+        w.broker_offset = 10;
+        w.consumer_offset = 10;
+        s.offset_table.push_back({rmq::MessageQueue{"t", "b", 0}, w});
+        return s;
+    }
+    Result<rmq::TopicRouteData> topic_route(const std::string&, const std::string&) override { return none(); }
+    Result<rmq::TopicList> all_topics(const std::string&) override { return none(); }
+    Result<rmq::TopicList> topics_by_cluster(const std::string&, const std::string&) override { return none(); }
+    Result<int> wipe_write_perm(const std::string&, const std::string&) override { return none(); }
+    Result<int> add_write_perm(const std::string&, const std::string&) override { return none(); }
+    Status update_broker_config(const std::string&, const rmq::Properties&) override { return none(); }
+    Result<rmq::TopicStatsTable> topic_stats(const std::string&, const std::string&) override { return none(); }
+    Result<rmq::ConsumerConnection> consumer_connections(const std::string&, const std::string&) override { return none(); }
+    Result<rmq::ProducerConnection> producer_connections(const std::string&, const std::string&) override { return none(); }
+    Result<std::int64_t> max_offset(const std::string&, const std::string&, int) override { return none(); }
+    Result<std::int64_t> min_offset(const std::string&, const std::string&, int) override { return none(); }
+    Result<std::int64_t> query_consumer_offset(const std::string&, const std::string&, const std::string&, int) override { return none(); }
+    Result<rmq::SendResult> send_message(const std::string&, const rmq::SendRequest&) override { return none(); }
+    Result<rmq::PullResult> pull_message(const std::string&, const rmq::PullRequest&) override { return none(); }
+
+private:
+    static Error none() { return make_error(ErrorKind::internal, "not used by the planner"); }
+};
+
+std::string ip(int host) { return "127.0." + std::to_string(1 + host / 250) + "." + std::to_string(1 + host % 250); }
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int groups = argc > 1 ? std::atoi(argv[1]) : 500;
+    const int topics = argc > 2 ? std::atoi(argv[2]) : 50000;
+    const int hosts = groups / 2 > 0 ? groups / 2 : 1;
+    const int consumer_groups = 2000;
+
+    // Inventory text (YAML): parsing is part of what an operator waits for.
+    std::string yaml = "cluster: BigCluster\ncurrentVersion: 4.8.0\ntargetVersion: 4.9.7\n"
+                       "defaults: {currentHome: /opt/rocketmq-4.8.0, targetHome: /opt/rocketmq-4.9.7}\nhosts:\n";
+    for (int h = 0; h < hosts; ++h) yaml += "  - {name: h" + std::to_string(h) + ", address: " + ip(h) + "}\n";
+    yaml += "nameServers:\n";
+    for (int n = 0; n < 3; ++n) yaml += "  - {address: '" + ip(n) + ":9876', host: h" + std::to_string(n) + "}\n";
+    yaml += "brokerGroups:\n";
+    BenchAdmin admin;
+    for (int g = 0; g < groups; ++g) {
+        const std::string name = "broker-" + std::to_string(g);
+        const int mh = g % hosts, sh = (g + 1) % hosts;
+        const std::string maddr = ip(mh) + ":" + std::to_string(10911 + 10 * (g / hosts) * 2);
+        const std::string saddr = ip(sh) + ":" + std::to_string(10921 + 10 * (g / hosts) * 2);
+        yaml += "  - brokerName: " + name + "\n    members:\n";
+        yaml += "      - {brokerId: 0, role: ASYNC_MASTER, address: '" + maddr + "', host: h" + std::to_string(mh) +
+                ", config: /conf/" + name + ".properties, storePathRootDir: /store/" + name + "}\n";
+        yaml += "      - {brokerId: 1, role: SLAVE, address: '" + saddr + "', host: h" + std::to_string(sh) +
+                ", config: /conf/" + name + "-s.properties, storePathRootDir: /store/" + name + "-s}\n";
+        auto& data = admin.info.broker_addr_table[name];
+        data.cluster = "BigCluster";
+        data.broker_name = name;
+        data.broker_addrs = {{0, maddr}, {1, saddr}};
+        admin.info.cluster_addr_table["BigCluster"].push_back(name);
+        admin.versions[maddr] = g < groups / 10 ? "V4_9_7" : "V4_8_0";  // a half-done roll: 10% already there
+        admin.versions[saddr] = admin.versions[maddr];
+        admin.tables[maddr];
+    }
+    // Topic placement: topic t on 2-4 consecutive groups; every 20th topic on one group only.
+    std::vector<std::string> master_of(groups);
+    for (int g = 0; g < groups; ++g) master_of[g] = admin.info.broker_addr_table["broker-" + std::to_string(g)].broker_addrs[0];
+    for (int t = 0; t < topics; ++t) {
+        const int spread = t % 20 == 0 ? 1 : 2 + t % 3;
+        rmq::TopicConfig tc;
+        tc.topic_name = "topic-" + std::to_string(t);
+        tc.read_queue_nums = tc.write_queue_nums = 8;
+        tc.order = t % 500 == 0;
+        for (int k = 0; k < spread; ++k) admin.tables[master_of[(t * 7 + k) % groups]].topic_config_table[tc.topic_name] = tc;
+    }
+    for (int c = 0; c < consumer_groups; ++c) {
+        rmq::TopicConfig tc;
+        tc.topic_name = "%RETRY%group-" + std::to_string(c);
+        tc.read_queue_nums = tc.write_queue_nums = 1;
+        admin.tables[master_of[c % groups]].topic_config_table[tc.topic_name] = tc;
+    }
+
+    auto t0 = std::chrono::steady_clock::now();
+    auto inv = parse_inventory(yaml, "bench.yaml");
+    if (!inv) {
+        std::fprintf(stderr, "%s\n", inv.error().message.c_str());
+        return 1;
+    }
+    const double parse_ms = ms_since(t0);
+
+    auto t1 = std::chrono::steady_clock::now();
+    PlanRequest req;
+    req.created_at = "2026-01-01T00:00:00Z";
+    auto plan = make_plan(*inv, &admin, req);
+    if (!plan) {
+        std::fprintf(stderr, "%s\n", plan.error().describe().c_str());
+        return 1;
+    }
+    const double plan_ms = ms_since(t1);
+
+    auto t2 = std::chrono::steady_clock::now();
+    const std::string text = render_plan(*plan, PlanFormat::text);
+    const std::string json = plan_to_json(*plan);
+    const double render_ms = ms_since(t2);
+
+    const double total_ms = ms_since(t0);
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    std::size_t affected = 0;
+    for (const auto& n : plan->nodes) affected += n.topics_losing_writable.size();
+    std::printf("brokers %d, topics %d, consumer groups %d, nodes %zu, batches %zu, findings %zu, affected topic entries %zu\n",
+                groups * 2, topics, consumer_groups, plan->nodes.size(), plan->batches.size(), plan->findings.size(), affected);
+    std::printf("parse inventory %.1f ms, make_plan %.1f ms, render text+json %.1f ms (%zu + %zu bytes), total %.1f ms\n",
+                parse_ms, plan_ms, render_ms, text.size(), json.size(), total_ms);
+    std::printf("peak RSS %.1f MB (includes the fake cluster's own data)\n", static_cast<double>(ru.ru_maxrss) / 1024.0);
+    const bool ok = total_ms < 1000.0 && ru.ru_maxrss < 200 * 1024;
+    std::printf("%s (limits: < 1000 ms, < 200 MB)\n", ok ? "PASS" : "FAIL");
+    return ok ? 0 : 1;
+}
