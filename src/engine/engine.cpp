@@ -119,6 +119,14 @@ Result<RunStatus> canary_wait(Context& ctx, NodeRun& last) {
     return RunStatus::completed;
 }
 
+bool canary_group_done(Context& ctx) {
+    const auto& group = ctx.plan().policy.canary_group;
+    for (auto& n : ctx.nodes())
+        if (group && n.node->broker_name == *group && !terminal_ok(n.phase))
+            return false;
+    return true;
+}
+
 Result<RunStatus> drive(Context& ctx, const States& states) {
     for (auto& n : ctx.nodes()) {
         auto it = states.find(n.node->id);
@@ -128,9 +136,9 @@ Result<RunStatus> drive(Context& ctx, const States& states) {
             RMQUP_TRY(ctx.transition(n, Phase::skipped, n.node->skip_reason));
     }
     const auto& pol = ctx.plan().policy;
+    bool canary = false;  // a canary node ran in this run and the gate has not been passed yet
     for (const auto& batch : batches_of(ctx.plan())) {
         NodeRun* last = nullptr;
-        bool canary = false;
         for (const auto& id : batch) {
             NodeRun* n = ctx.find(id);
             if (n == nullptr) {
@@ -171,7 +179,10 @@ Result<RunStatus> drive(Context& ctx, const States& states) {
             if (pol.canary_group && n->node->broker_name == *pol.canary_group)
                 canary = true;
         }
-        if (canary && last != nullptr && pol.pause_after_canary > Millis(0)) {
+        // The gate opens once the whole canary group (slaves and master) is done, even when the
+        // plan puts its members in separate batches.
+        if (canary && last != nullptr && pol.pause_after_canary > Millis(0) && canary_group_done(ctx)) {
+            canary = false;
             auto r = canary_wait(ctx, *last);
             if (!r.ok() || *r != RunStatus::completed)
                 return r;

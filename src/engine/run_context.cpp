@@ -124,6 +124,8 @@ Result<HostOps*> Context::host(const PlanNode& node) {
 }
 
 void Context::sample_tps() {
+    if (m_mode == RunMode::dry_run)
+        return;  // samples feed the report; a dry run would only print hundreds of reads
     Millis now = m_deps.clock.now();
     // One sample per second at most: several waits may poll in the same second.
     if (now - m_last_sample < Millis(1000))
@@ -152,7 +154,9 @@ Result<WaitResult> Context::wait_until(NodeRun& n, const std::string& what, Mill
                                        Sampling sampling) {
     const Millis start = m_deps.clock.now();
     const Millis deadline = start + timeout;
-    Millis last_report = start - k_wait_report_every;
+    // Long waits (a 10 min canary window) report less often than short ones.
+    const Millis report_every = std::max(k_wait_report_every, timeout / 20);
+    Millis last_report = start - report_every;
     m_reason.clear();
     if (interval <= Millis(0))
         interval = Millis(1);
@@ -175,7 +179,7 @@ Result<WaitResult> Context::wait_until(NodeRun& n, const std::string& what, Mill
         const Millis now = m_deps.clock.now();
         if (now >= deadline)
             return WaitResult::timed_out;
-        if (now - last_report >= k_wait_report_every) {
+        if (now - last_report >= report_every) {
             last_report = now;
             Event e;
             e.kind = EventKind::wait;

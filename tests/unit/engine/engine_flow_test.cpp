@@ -215,3 +215,24 @@ TEST(EngineFlow, CanaryGateWaitsBeforeTheNextBatch) {
 
 }  // namespace
 }  // namespace rmqup::test
+
+namespace rmqup::test {
+namespace {
+
+TEST(EngineFlow, CanaryGateOpensOnceWhenTheGroupSpansBatches) {
+    Harness h;
+    h.plan.batches = {{"ns:127.0.0.2:9876"}, {"ns:127.0.0.3:9876"}, {"broker:broker-a:1"},
+                      {"broker:broker-a:0"}, {"broker:broker-b:1"}, {"broker:broker-b:0"}};
+    h.plan.policy.canary_group = "broker-a";
+    h.plan.policy.pause_after_canary = Millis(60000);
+    auto s = h.apply();
+    ASSERT_TRUE(s.ok());
+    int gates = 0;
+    for (const auto& e : h.reporter.events())
+        gates += e.kind == engine::EventKind::message && e.message.rfind("canary done", 0) == 0 ? 1 : 0;
+    EXPECT_EQ(gates, 1);
+    EXPECT_EQ(s->status, engine::RunStatus::completed);
+}
+
+}  // namespace
+}  // namespace rmqup::test
