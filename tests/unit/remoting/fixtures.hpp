@@ -5,7 +5,8 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <regex>
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -59,51 +60,89 @@ struct IndexedFrame {
     std::size_t body_size = 0;
 };
 
+// Integer after `key` in line (e.g. "code=" -> 103), or nullopt.
+inline std::optional<long long> number_after(const std::string& line, const std::string& key) {
+    auto pos = line.find(key);
+    if (pos == std::string::npos)
+        return std::nullopt;
+    pos += key.size();
+    std::size_t end = pos;
+    if (end < line.size() && line[end] == '-')
+        ++end;
+    while (end < line.size() && std::isdigit(static_cast<unsigned char>(line[end])))
+        ++end;
+    if (end == pos)
+        return std::nullopt;
+    return std::stoll(line.substr(pos, end - pos));
+}
+
 // Parses "- **request** (`X.bin`, N bytes, serializeType=0, code=103, flag=0, opaque=0, body 1724 bytes)"
 // lines of every INDEX.md, keyed by the relative path of the .bin.
 inline std::map<std::string, IndexedFrame> indexed_frames() {
-    static const std::regex line_re(
-        R"(\(`([^`]+\.bin)`, (\d+) bytes, serializeType=(\d+), code=(-?\d+)[^,]*, flag=(\d+), opaque=(-?\d+), body (\d+) bytes\))");
     std::map<std::string, IndexedFrame> out;
     for (std::string folder : {"", "acl/", "misc/"}) {
         std::istringstream in(read_file(fixture_dir() / (folder + "INDEX.md")));
         std::string line;
         while (std::getline(in, line)) {
-            std::smatch m;
-            if (!std::regex_search(line, m, line_re))
+            if (line.rfind("- **re", 0) != 0)
+                continue;
+            auto open = line.find("(`");
+            auto close = line.find(".bin`", open == std::string::npos ? 0 : open);
+            if (open == std::string::npos || close == std::string::npos)
+                continue;
+            std::string name = line.substr(open + 2, close + 4 - (open + 2));
+            auto size = number_after(line, "`, ");
+            auto type = number_after(line, "serializeType=");
+            auto code = number_after(line, "code=");
+            auto flag = number_after(line, "flag=");
+            auto opaque = number_after(line, "opaque=");
+            auto body = number_after(line, ", body ");
+            if (!size || !type || !code || !flag || !opaque || !body)
                 continue;
             IndexedFrame f;
-            f.size = std::stoul(m[2]);
-            f.serialize_type = std::stoi(m[3]);
-            f.code = std::stoi(m[4]);
-            f.flag = std::stoi(m[5]);
-            f.opaque = std::stoi(m[6]);
-            f.body_size = std::stoul(m[7]);
-            out[folder + m[1].str()] = f;
+            f.size = static_cast<std::size_t>(*size);
+            f.serialize_type = static_cast<int>(*type);
+            f.code = static_cast<int>(*code);
+            f.flag = static_cast<int>(*flag);
+            f.opaque = static_cast<int>(*opaque);
+            f.body_size = static_cast<std::size_t>(*body);
+            out[folder + name] = f;
         }
     }
     return out;
 }
 
 // Remark column of the exchange tables (first line only), keyed by "<folder><exchange name>".
+// Rows look like "| name | via | 105 (GET_ROUTEINFO_BY_TOPIC) | 17 (TOPIC_NOT_EXIST) | remark |".
 inline std::map<std::string, std::string> indexed_remarks() {
-    static const std::regex row_re(R"(^\| ([^ |]+) \| [^|]* \| [^|]* \| (-?\d+) \([^)]*\) \| (.*)$)");
     std::map<std::string, std::string> out;
     for (std::string folder : {"", "acl/", "misc/"}) {
         std::istringstream in(read_file(fixture_dir() / (folder + "INDEX.md")));
         std::string line;
         while (std::getline(in, line)) {
-            std::smatch m;
-            if (!std::regex_search(line, m, row_re))
+            if (line.rfind("| ", 0) != 0)
                 continue;
-            std::string remark = m[3];
+            std::vector<std::string> cells;
+            std::size_t pos = 2;
+            for (int i = 0; i < 4; ++i) {
+                auto sep = line.find(" | ", pos);
+                if (sep == std::string::npos)
+                    break;
+                cells.push_back(line.substr(pos, sep - pos));
+                pos = sep + 3;
+            }
+            if (cells.size() != 4 || cells[3].empty() || !std::isdigit(static_cast<unsigned char>(cells[3][0])))
+                continue;
+            std::string remark = line.substr(std::min(pos, line.size()));
             if (remark.size() >= 2 && remark.substr(remark.size() - 2) == " |")
                 remark.resize(remark.size() - 2);
+            else if (remark == "|")
+                remark.clear();
             while (!remark.empty() && remark.back() == ' ')
                 remark.pop_back();
             while (!remark.empty() && remark.front() == ' ')
                 remark.erase(0, 1);
-            out[folder + m[1].str()] = remark;
+            out[folder + cells[0]] = remark;
         }
     }
     return out;
