@@ -416,6 +416,8 @@ private:
             }
             q.next_offset = ext_int(*r, "nextBeginOffset", q.next_offset);
             q.committed = q.next_offset;
+            if (!m_done)
+                pull(key, q);  // more may be waiting: pull again at once, as the push consumer does
             return;
         }
         if (r->code == rmq::rc::pull_offset_moved) {

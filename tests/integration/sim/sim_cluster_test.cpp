@@ -1,0 +1,262 @@
+// End-to-end checks of rmq-sim processes on loopback: registration, runtime info, permission
+// changes, clean and unclean stops, version restarts on the same store, slave replication, load.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "load_generator.hpp"
+#include "rmqup/net/remoting_client.hpp"
+#include "rmqup/remoting/bodies.hpp"
+#include "rmqup/remoting/codec.hpp"
+#include "sim_process.hpp"
+
+namespace rmqsim {
+namespace {
+
+namespace rmq = rmqup::rmq;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using test::eventually;
+using test::SimProcess;
+
+class SimCluster : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir = test::temp_dir(::testing::UnitTest::GetInstance()->current_test_info()->name());
+        ns_port = test::free_port("127.0.0.1");
+        ns_addr = "127.0.0.1:" + std::to_string(ns_port);
+        ns = std::make_unique<SimProcess>(std::vector<std::string>{"namesrv", "--listen", ns_addr}, (dir / "ns.log").string());
+        ASSERT_TRUE(eventually(3s, [&] { return call(ns_addr, rmq::code::get_broker_cluster_info).ok(); }));
+    }
+    void TearDown() override {
+        brokers.clear();
+        ns.reset();
+        fs::remove_all(dir);
+    }
+
+    rmqup::Result<rmq::RemotingCommand> call(const std::string& addr, int code,
+                                             std::vector<std::pair<std::string, std::string>> ext = {},
+                                             std::string body = {}) {
+        auto req = rmq::RemotingCommand::request(code, std::move(ext));
+        req.body = std::move(body);
+        return client.call(addr, req, 2000ms);
+    }
+
+    // Writes a broker.properties and starts `rmq-sim broker -c <file>`; returns its address.
+    std::string start_broker(const std::string& name, int id, const std::string& version = "4.9.7",
+                             std::vector<std::string> extra = {}) {
+        std::string key = name + "-" + std::to_string(id);
+        auto port = ports.count(key) ? ports[key] : test::free_port("127.0.0.1");
+        ports[key] = port;
+        auto conf = dir / (key + ".properties");
+        if (!fs::exists(conf))
+            test::write_text(conf, "brokerClusterName=DefaultCluster\nbrokerName=" + name + "\nbrokerId=" +
+                                       std::to_string(id) + "\nbrokerRole=" + (id == 0 ? "ASYNC_MASTER" : "SLAVE") +
+                                       "\nlistenPort=" + std::to_string(port) + "\nnamesrvAddr=" + ns_addr +
+                                       "\nstorePathRootDir=" + (dir / ("store-" + key)).string() + "\n");
+        std::vector<std::string> args{"broker", "-c", conf.string(), "--version", version, "--register-interval-ms",
+                                      "500", "--runtime-info-error-ms", "0"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        brokers[key] = std::make_unique<SimProcess>(args, (dir / (key + ".log")).string());
+        return "127.0.0.1:" + std::to_string(port);
+    }
+
+    std::optional<rmq::TopicRouteData> route(const std::string& topic) {
+        auto r = call(ns_addr, rmq::code::get_routeinfo_by_topic, {{"topic", topic}});
+        if (!r.ok() || r->code != 0)
+            return std::nullopt;
+        auto d = rmq::decode_topic_route(r->body);
+        if (!d.ok())
+            return std::nullopt;
+        return std::move(d).value();
+    }
+    bool registered(const std::string& name, std::int64_t id) {
+        auto r = call(ns_addr, rmq::code::get_broker_cluster_info);
+        if (!r.ok())
+            return false;
+        auto ci = rmq::decode_cluster_info(r->body);
+        if (!ci.ok())
+            return false;
+        auto it = ci->broker_addr_table.find(name);
+        return it != ci->broker_addr_table.end() && it->second.broker_addrs.count(id);
+    }
+    std::optional<rmq::RuntimeInfo> runtime(const std::string& addr) {
+        auto r = call(addr, rmq::code::get_broker_runtime_info);
+        if (!r.ok() || r->code != 0)
+            return std::nullopt;
+        auto ri = rmq::decode_runtime_info(r->body);
+        if (!ri.ok())
+            return std::nullopt;
+        return std::move(ri).value();
+    }
+    int perm_of(const std::string& topic, const std::string& broker) {
+        auto rd = route(topic);
+        if (!rd)
+            return -1;
+        for (const auto& q : rd->queue_datas)
+            if (q.broker_name == broker)
+                return q.perm;
+        return -1;
+    }
+
+    fs::path dir;
+    std::uint16_t ns_port = 0;
+    std::string ns_addr;
+    std::unique_ptr<SimProcess> ns;
+    std::map<std::string, std::unique_ptr<SimProcess>> brokers;
+    std::map<std::string, std::uint16_t> ports;
+    rmqup::net::RemotingClient client;
+};
+
+TEST_F(SimCluster, BrokerRegistersAnswersAdminCallsAndStopsCleanly) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto addr = start_broker("broker-a", 0);
+    ASSERT_TRUE(eventually(3s, [&] { return registered("broker-a", 0); }));
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    RecordProperty("start_to_registered_ms", static_cast<int>(ms));
+    EXPECT_LT(ms, 2000);
+    EXPECT_TRUE(fs::exists(dir / "store-broker-a-0" / "abort"));
+
+    // Runtime info: the real key set, version from --version.
+    auto ri = runtime(addr);
+    ASSERT_TRUE(ri);
+    EXPECT_EQ(ri->version_desc, "V4_9_7");
+    EXPECT_EQ(ri->version.value_or(0), 407);
+    auto real = rmq::decode_runtime_info(
+        rmq::decode_frame(test::read_text(fs::path(RMQUP_FIXTURES) / "rocketmq-4.9.7" /
+                                          "brokerStatus__02_GET_BROKER_RUNTIME_INFO.response.bin"))
+            .value()
+            .body);
+    ASSERT_TRUE(real.ok());
+    auto keys = [](const std::map<std::string, std::string>& t) {
+        std::set<std::string> k;
+        for (const auto& [key, v] : t)
+            if (key.rfind("commitLogDiskRatio_", 0) != 0)
+                k.insert(key);
+        return k;
+    };
+    EXPECT_EQ(keys(ri->table), keys(real->table));
+
+    // brokerPermission=4: the route changes before the reply arrives; the -c file is rewritten whole.
+    auto up = call(addr, rmq::code::update_broker_config, {}, "brokerPermission=4\n");
+    ASSERT_TRUE(up.ok());
+    EXPECT_EQ(up->code, 0);
+    EXPECT_EQ(perm_of("TBW102", "broker-a"), 4);
+    auto conf = test::read_text(dir / "broker-a-0.properties");
+    EXPECT_NE(conf.find("brokerPermission=4\n"), std::string::npos);
+    EXPECT_GT(std::count(conf.begin(), conf.end(), '\n'), 150);
+    ASSERT_TRUE(call(addr, rmq::code::update_broker_config, {}, "brokerPermission=6\n").ok());
+    EXPECT_EQ(perm_of("TBW102", "broker-a"), 7);
+    auto cfg = call(addr, rmq::code::get_broker_config);
+    ASSERT_TRUE(cfg.ok());
+    EXPECT_NE(cfg->body.find("brokerPermission=6\n"), std::string::npos);
+    EXPECT_TRUE(cfg->ext("version").has_value());
+
+    // Unknown code on 4.9.7: code 3 with the real remark.
+    auto unknown = call(addr, 9999);
+    ASSERT_TRUE(unknown.ok());
+    EXPECT_EQ(unknown->code, 3);
+    EXPECT_EQ(unknown->remark.value_or(""), " request type 9999 not supported");
+
+    // SIGTERM: unregister, abort marker removed, exit 0.
+    brokers["broker-a-0"]->kill(SIGTERM);
+    EXPECT_EQ(brokers["broker-a-0"]->wait_exit(5s).value_or(-1), 0);
+    EXPECT_FALSE(registered("broker-a", 0));
+    EXPECT_FALSE(fs::exists(dir / "store-broker-a-0" / "abort"));
+}
+
+TEST_F(SimCluster, RuntimeInfoRightAfterStartFailsLikeTheRealBroker) {
+    auto addr = start_broker("broker-r", 0, "4.9.7", {"--runtime-info-error-ms", "1500"});
+    ASSERT_TRUE(eventually(3s, [&] { return call(addr, rmq::code::get_broker_runtime_info).ok(); }));
+    auto r = call(addr, rmq::code::get_broker_runtime_info);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->code, 1);
+    EXPECT_EQ(r->remark.value_or(""),
+              "java.util.NoSuchElementException, java.base/java.util.LinkedList.getLast(LinkedList.java:261)");
+    EXPECT_TRUE(eventually(3s, [&] { return runtime(addr).has_value(); }));
+}
+
+TEST_F(SimCluster, LoadLosesNothingAndAVersionRestartKeepsEveryMessage) {
+    auto addr = start_broker("broker-l", 0);
+    ASSERT_TRUE(eventually(3s, [&] { return registered("broker-l", 0); }));
+    LoadOptions lo;
+    lo.namesrv_addrs = {ns_addr};
+    lo.topic = "SimLoadTopic";
+    lo.rate = 400;
+    lo.duration_ms = 1500;
+    lo.route_refresh_ms = 500;
+    lo.drain_ms = 5000;
+    lo.body_size = 256;
+    auto rep = run_load(lo);
+    ASSERT_TRUE(rep.ok());
+    EXPECT_GT(rep->acked, 400);
+    EXPECT_EQ(rep->lost, 0);
+    EXPECT_EQ(rep->received, rep->acked);
+    auto before = runtime(addr);
+    ASSERT_TRUE(before);
+    EXPECT_EQ(before->msg_put_total_today_now, rep->acked);
+
+    brokers["broker-l-0"]->kill(SIGTERM);
+    ASSERT_EQ(brokers["broker-l-0"]->wait_exit(5s).value_or(-1), 0);
+    start_broker("broker-l", 0, "5.3.3");
+    ASSERT_TRUE(eventually(3s, [&] { return runtime(addr).has_value(); }));
+    auto after = runtime(addr).value();
+    EXPECT_EQ(after.version_desc, "V5_3_3");
+    EXPECT_TRUE(after.table.count("getTransferredTps"));
+    EXPECT_FALSE(after.table.count("getTransferedTps"));
+    EXPECT_EQ(after.commit_log_max_offset, before->commit_log_max_offset);
+    std::int64_t total = 0;
+    for (int q = 0; q < 4; ++q) {
+        auto m = call(addr, rmq::code::get_max_offset, {{"topic", "SimLoadTopic"}, {"queueId", std::to_string(q)}});
+        ASSERT_TRUE(m.ok());
+        total += std::stoll(m->ext("offset").value_or("0"));
+    }
+    EXPECT_EQ(total, rep->acked);
+}
+
+TEST_F(SimCluster, SlaveReplicatesAndServesWhileTheMasterIsKilled) {
+    auto master = start_broker("broker-s", 0);
+    auto slave = start_broker("broker-s", 1, "4.9.7", {"--replicate-interval-ms", "50"});
+    ASSERT_TRUE(eventually(3s, [&] { return registered("broker-s", 0) && registered("broker-s", 1); }));
+    LoadOptions lo;
+    lo.namesrv_addrs = {ns_addr};
+    lo.topic = "SimReplTopic";
+    lo.rate = 300;
+    lo.duration_ms = 1000;
+    lo.route_refresh_ms = 500;
+    lo.consume = false;
+    auto rep = run_load(lo);
+    ASSERT_TRUE(rep.ok());
+    ASSERT_GT(rep->acked, 0);
+    auto mri = runtime(master).value();
+    EXPECT_TRUE(eventually(5s, [&] {
+        auto s = runtime(slave);
+        return s && s->commit_log_max_offset == mri.commit_log_max_offset;
+    }));
+    // SIGKILL: no unregister, but the NameServer drops the master when its connection closes.
+    brokers["broker-s-0"]->kill(SIGKILL);
+    EXPECT_TRUE(eventually(2s, [&] { return !registered("broker-s", 0); }));
+    EXPECT_TRUE(registered("broker-s", 1));
+    EXPECT_TRUE(fs::exists(dir / "store-broker-s-0" / "abort"));
+    // A consumer now reads everything from the slave.
+    std::int64_t total = 0;
+    for (int q = 0; q < 4; ++q) {
+        auto m = call(slave, rmq::code::get_max_offset, {{"topic", "SimReplTopic"}, {"queueId", std::to_string(q)}});
+        ASSERT_TRUE(m.ok());
+        total += std::stoll(m->ext("offset").value_or("0"));
+    }
+    EXPECT_EQ(total, rep->acked);
+}
+
+TEST_F(SimCluster, FaultSwitches) {
+    start_broker("broker-f", 0, "4.9.7", {"--fail-start"});
+    EXPECT_EQ(brokers["broker-f-0"]->wait_exit(3s).value_or(-1), 1);
+    auto addr = start_broker("broker-n", 0, "4.9.7", {"--no-register", "--exit-after-ms", "1200"});
+    ASSERT_TRUE(eventually(3s, [&] { return call(addr, rmq::code::get_all_topic_config).ok(); }));
+    EXPECT_FALSE(registered("broker-n", 0));
+    EXPECT_NE(brokers["broker-n-0"]->wait_exit(5s).value_or(0), 0);
+    EXPECT_TRUE(fs::exists(dir / "store-broker-n-0" / "abort"));
+}
+
+}  // namespace
+}  // namespace rmqsim
