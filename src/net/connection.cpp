@@ -15,7 +15,7 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t k_read_chunk = 64 * 1024;
+constexpr std::size_t k_max_read = 256 * 1024;
 
 // Splits "host:port"; false when there is no usable port.
 bool split_addr(const std::string& addr, std::string& host, std::string& port) {
@@ -136,7 +136,6 @@ void Connection::on_connected() {
     m_state = State::connected;
     boost::system::error_code ignored;
     m_socket.set_option(tcp::no_delay(true), ignored);
-    m_read_chunk.resize(k_read_chunk);
     read_more();
     write_next();
 }
@@ -168,11 +167,17 @@ void Connection::write_next() {
 }
 
 void Connection::read_more() {
+    // Reads straight into m_in. The read size starts small (many idle broker connections stay
+    // cheap) and doubles while reads fill it (large bodies, pipelined replies).
+    const std::size_t old_size = m_in.size();
+    m_in.resize(old_size + m_read_size);
     auto self = shared_from_this();
-    m_socket.async_read_some(asio::buffer(m_read_chunk), [self](const boost::system::error_code& ec,
-                                                                std::size_t n) {
+    m_socket.async_read_some(asio::buffer(m_in.data() + old_size, m_read_size), [self, old_size](
+                                                                                    const boost::system::error_code& ec,
+                                                                                    std::size_t n) {
         if (self->m_state == State::dropped)
             return;
+        self->m_in.resize(old_size + n);
         if (ec) {
             std::string msg = ec == asio::error::eof ? "connection closed by " + self->m_addr
                                                      : "read from " + self->m_addr + " failed: " + ec.message();
@@ -181,7 +186,8 @@ void Connection::read_more() {
             self->drop(net_error(ErrorKind::unreachable, std::move(msg)));
             return;
         }
-        self->m_in.append(self->m_read_chunk.data(), n);
+        if (n == self->m_read_size && self->m_read_size < k_max_read)
+            self->m_read_size *= 2;
         self->on_bytes();
         if (self->m_state == State::connected)
             self->read_more();
@@ -246,7 +252,6 @@ void Connection::drop(const Error& error) {
     m_resolver.cancel();
     m_socket.shutdown(tcp::socket::shutdown_both, ignored);
     m_socket.close(ignored);
-    m_in.clear();
     if (m_on_dropped)
         m_on_dropped(*this);
     auto pending = std::move(m_pending);

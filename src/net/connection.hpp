@@ -72,8 +72,8 @@ private:
     std::deque<Outgoing> m_out;
     bool m_writing = false;
     std::unordered_map<int, Pending> m_pending;
-    std::string m_in;           // bytes received and not yet consumed
-    std::string m_read_chunk;   // scratch buffer for async_read_some
+    std::string m_in;              // bytes received and not yet consumed
+    std::size_t m_read_size = 4096;  // next async_read_some size
 };
 
 }  // namespace rmqup::net
