@@ -55,7 +55,9 @@ protected:
                                        "\nlistenPort=" + std::to_string(port) + "\nnamesrvAddr=" + ns_addr +
                                        "\nstorePathRootDir=" + (dir / ("store-" + key)).string() + "\n");
         std::vector<std::string> args{"broker", "-c", conf.string(), "--version", version, "--register-interval-ms",
-                                      "500", "--runtime-info-error-ms", "0"};
+                                      "500"};
+        if (std::find(extra.begin(), extra.end(), "--runtime-info-error-ms") == extra.end())
+            extra.insert(extra.end(), {"--runtime-info-error-ms", "0"});
         args.insert(args.end(), extra.begin(), extra.end());
         brokers[key] = std::make_unique<SimProcess>(args, (dir / (key + ".log")).string());
         return "127.0.0.1:" + std::to_string(port);
