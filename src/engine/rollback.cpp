@@ -80,9 +80,12 @@ Status rollback_node(Context& ctx, NodeRun& n, const std::string& reason) {
         n.rolled_back = true;
         return ctx.transition(n, Phase::rolled_back, "old version " + n.node->current_version + " running, read-write");
     }
-    const std::string msg = "ROLLBACK FAILED for " + node_label(*n.node) + ": " + s.error().describe() +
-                            ". Operator action needed: start " + n.node->current.start_command + " on " +
-                            n.node->host + " and set brokerPermission=6";
+    std::string msg = "ROLLBACK FAILED for " + node_label(*n.node) + ": " + s.error().describe() +
+                      ". Operator action needed: make sure " + n.node->current.start_command + " runs on " +
+                      n.node->host;
+    if (is_master(*n.node))
+        msg += ", then set brokerPermission=6 (mqadmin updateBrokerConfig -b " + n.node->address +
+               " -k brokerPermission -v 6)";
     ctx.failures.push_back(msg);
     n.message = msg;
     ensure_not_left_read_only(ctx, n);
