@@ -180,6 +180,11 @@ TEST(Codec, MalformedInputsGiveErrors) {
     // Truncated at every length.
     for (std::size_t n = 0; n < good.size(); ++n)
         EXPECT_FALSE(decode_frame(std::string_view(good).substr(0, n)).ok()) << n;
+    // A length too short to hold the header-length word.
+    EXPECT_EQ(probe_frame(std::string("\x00\x00\x00\x02\x00\x00", 6)).status, FrameStatus::invalid);
+    // Largest accepted length is fine to probe (needs more), one more is invalid.
+    EXPECT_EQ(probe_frame(std::string("\x00\xFF\xFF\xFC\x00\x00\x00\x10", 8)).status, FrameStatus::need_more);
+    EXPECT_EQ(probe_frame(std::string("\x00\xFF\xFF\xFD", 4)).status, FrameStatus::invalid);
     // Oversize length.
     std::string oversize = "\x01\x00\x00\x00" + good.substr(4);
     EXPECT_EQ(probe_frame(oversize).status, FrameStatus::invalid);
