@@ -17,13 +17,12 @@ Connection::Connection(tcp::socket socket, std::uint64_t id) : m_socket(std::mov
 
 void Connection::start_read() {
     auto self = shared_from_this();
-    auto buf = std::make_shared<std::array<char, 65536>>();
-    m_socket.async_read_some(asio::buffer(*buf), [self, buf](boost::system::error_code ec, std::size_t n) {
+    m_socket.async_read_some(asio::buffer(m_read_buf), [self](boost::system::error_code ec, std::size_t n) {
         if (ec) {
             self->on_closed();
             return;
         }
-        self->m_in.append(buf->data(), n);
+        self->m_in.append(self->m_read_buf.data(), n);
         std::size_t consumed = 0;
         while (self->m_open) {
             std::string_view rest(self->m_in.data() + consumed, self->m_in.size() - consumed);

@@ -6,6 +6,7 @@
 #include <utility>  // before Asio: its awaitable.hpp needs std::exchange
 #include <boost/asio.hpp>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,6 +38,7 @@ private:
     boost::asio::ip::tcp::socket m_socket;
     std::uint64_t m_id;
     std::string m_remote;
+    std::array<char, 65536> m_read_buf;
     std::string m_in;
     std::string m_out_pending;
     std::string m_out_writing;

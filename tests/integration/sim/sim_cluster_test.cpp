@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include "load_generator.hpp"
 #include "rmqup/net/remoting_client.hpp"
@@ -248,6 +249,37 @@ TEST_F(SimCluster, SlaveReplicatesAndServesWhileTheMasterIsKilled) {
         total += std::stoll(m->ext("offset").value_or("0"));
     }
     EXPECT_EQ(total, rep->acked);
+}
+
+TEST_F(SimCluster, RollingUpgradeUnderLoadLosesNothing) {
+    start_broker("broker-a", 0);
+    start_broker("broker-b", 0);
+    ASSERT_TRUE(eventually(3s, [&] { return registered("broker-a", 0) && registered("broker-b", 0); }));
+    LoadOptions lo;
+    lo.namesrv_addrs = {ns_addr};
+    lo.topic = "SimRollTopic";
+    lo.rate = 300;
+    lo.duration_ms = 3000;
+    lo.route_refresh_ms = 300;
+    lo.heartbeat_ms = 1000;
+    lo.drain_ms = 8000;
+    lo.body_size = 512;
+    std::optional<rmqup::Result<LoadReport>> rep;
+    std::thread load([&] { rep = run_load(lo); });
+    std::this_thread::sleep_for(800ms);
+    brokers["broker-a-0"]->kill(SIGTERM);  // stop, then start the "upgraded" version on the same store
+    EXPECT_EQ(brokers["broker-a-0"]->wait_exit(5s).value_or(-1), 0);
+    std::this_thread::sleep_for(500ms);
+    start_broker("broker-a", 0, "5.3.3");
+    load.join();
+    ASSERT_TRUE(rep && rep->ok());
+    const auto& r = rep->value();
+    EXPECT_GT(r.acked, 700);
+    EXPECT_EQ(r.lost, 0);
+    EXPECT_EQ(r.failed, 0);
+    EXPECT_GE(r.received, r.acked);
+    EXPECT_GT(r.acked_by_broker.at("broker-a"), 0);
+    EXPECT_GT(r.acked_by_broker.at("broker-b"), 0);
 }
 
 TEST_F(SimCluster, FaultSwitches) {
