@@ -8,16 +8,27 @@ namespace rmqup::engine::detail {
 namespace {
 
 // A topic this broker serves, to read its route: its own brokerName topic (brokerTopicEnable is
-// on by default) when present, else any topic from its topic config.
+// on by default), else its cluster's topic, TBW102, or any topic that is not a retry/DLQ topic.
 std::string route_topic(Context& ctx, NodeRun& n) {
-    if (!n.probe_topic_cache.empty())
-        return n.probe_topic_cache;
+    if (!n.route_topic_cache.empty())
+        return n.route_topic_cache;
     const auto& node = *n.node;
     std::string topic = node.broker_name;
     auto cfg = ctx.admin().all_topic_config(node.address);
-    if (cfg.ok() && !cfg->topic_config_table.empty() && cfg->topic_config_table.count(node.broker_name) == 0)
-        topic = cfg->topic_config_table.begin()->first;
-    n.probe_topic_cache = topic;
+    if (cfg.ok() && !cfg->topic_config_table.empty()) {
+        const auto& table = cfg->topic_config_table;
+        std::string any;
+        for (const auto& [name, tc] : table)
+            if (any.empty() && !name.empty() && name[0] != '%')
+                any = name;
+        for (const std::string& candidate : {node.broker_name, node.cluster, std::string("TBW102"), any}) {
+            if (!candidate.empty() && table.count(candidate) > 0) {
+                topic = candidate;
+                break;
+            }
+        }
+    }
+    n.route_topic_cache = topic;
     return topic;
 }
 

@@ -22,7 +22,7 @@ struct NodeRun {
     std::int64_t started_ms = 0;
     std::int64_t ended_ms = 0;
     std::string message;
-    std::string probe_topic_cache;      // topic used to read this broker's route
+    std::string route_topic_cache;      // topic used to read this broker's route
 };
 
 enum class WaitResult { met, timed_out };
