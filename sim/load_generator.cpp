@@ -52,8 +52,6 @@ public:
         co.language = "JAVA";
         co.version = 407;
         m_client = std::make_unique<rmqup::net::RemotingClient>(co);
-        char host[64] = "localhost";
-        ::gethostname(host, sizeof host - 1);
         m_run_id = std::to_string(now_ms()) + "-" + std::to_string(::getpid());
         m_client_id = "127.0.0.1@" + std::to_string(::getpid()) + "#rmqsim";
         m_body_pad.assign(static_cast<std::size_t>(std::max(0, opts.body_size)), 'x');
@@ -69,7 +67,6 @@ public:
         init_offsets();
         arm_route_refresh();
         arm_commit();
-        m_send_started = true;
         arm_tick();
         m_io.run();
         m_report.elapsed_ms = now_ms() - m_start_ms;
@@ -523,7 +520,6 @@ private:
     std::size_t m_rr = 0;
     int m_inflight = 0;
     bool m_sending = true;
-    bool m_send_started = false;
     bool m_done = false;
     std::int64_t m_start_ms = 0;
     std::int64_t m_send_end_ms = 0;

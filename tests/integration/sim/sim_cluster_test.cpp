@@ -2,6 +2,10 @@
 // changes, clean and unclean stops, version restarts on the same store, slave replication, load.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <set>
 #include <thread>
 
@@ -166,6 +170,51 @@ TEST_F(SimCluster, BrokerRegistersAnswersAdminCallsAndStopsCleanly) {
     EXPECT_EQ(brokers["broker-a-0"]->wait_exit(5s).value_or(-1), 0);
     EXPECT_FALSE(registered("broker-a", 0));
     EXPECT_FALSE(fs::exists(dir / "store-broker-a-0" / "abort"));
+}
+
+// Sends the bytes of a real request frame and returns the bytes of the one reply frame.
+std::string raw_exchange(std::uint16_t port, const std::string& frame) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    timeval tv{3, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string out;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::write(fd, frame.data(), frame.size()) == static_cast<ssize_t>(frame.size())) {
+        char buf[65536];
+        while (true) {
+            auto n = ::read(fd, buf, sizeof buf);
+            if (n <= 0)
+                break;
+            out.append(buf, static_cast<std::size_t>(n));
+            if (out.size() >= 4) {
+                std::uint32_t len = (static_cast<std::uint8_t>(out[0]) << 24) | (static_cast<std::uint8_t>(out[1]) << 16) |
+                                    (static_cast<std::uint8_t>(out[2]) << 8) | static_cast<std::uint8_t>(out[3]);
+                if (out.size() >= len + 4u)
+                    break;
+            }
+        }
+    }
+    ::close(fd);
+    return out;
+}
+
+TEST_F(SimCluster, BrokerRepliesAreByteIdenticalToTheRealOnes) {
+    auto addr = start_broker("broker-a", 0);
+    ASSERT_TRUE(eventually(3s, [&] { return registered("broker-a", 0); }));
+    const auto port = ports["broker-a-0"];
+    auto fx = [](const std::string& n) { return test::read_text(fs::path(RMQUP_FIXTURES) / "rocketmq-4.9.7" / n); };
+    for (const char* name : {"unknownCode-broker__01_CODE_9999", "unknownCode-broker-binary__01_CODE_9999",
+                             "updateTopic__02_UPDATE_AND_CREATE_TOPIC_CapTopic",
+                             "updateBrokerConfig-perm6__01_UPDATE_BROKER_CONFIG"}) {
+        SCOPED_TRACE(name);
+        EXPECT_EQ(raw_exchange(port, fx(std::string(name) + ".request.bin")), fx(std::string(name) + ".response.bin"));
+    }
+    // UPDATE_AND_CREATE_TOPIC pushes a registration at once.
+    EXPECT_TRUE(eventually(2s, [&] { return perm_of("CapTopic", "broker-a") == 6; }));
 }
 
 TEST_F(SimCluster, RuntimeInfoRightAfterStartFailsLikeTheRealBroker) {
