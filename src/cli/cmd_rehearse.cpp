@@ -36,6 +36,9 @@ void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
     cmd->add_option("--transport", flags->transport, "How the orchestrator reaches the hosts")
         ->check(CLI::IsMember({"auto", "ssh", "local"}))
         ->capture_default_str();
+    cmd->add_option("--load-seconds", flags->opts.load_seconds,
+                    "How long the traffic sends (default: the plan's expected duration plus a margin)")
+        ->check(CLI::Range(5, 3600));
     cmd->add_option("--sim", flags->opts.sim_bin, "Path of rmq-sim (default: next to rmq-upgrade)");
     cmd->add_flag("--setup-only", flags->setup_only,
                   "Start the cluster and the traffic, write the inventory (path in <workdir>/ready), and wait "

@@ -94,6 +94,15 @@ Status start_cluster(const Topology& t, const Layout& layout, const std::string&
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
+    // Runtime stats answer "not ready" for a moment after boot (as real brokers do).
+    for (const auto& b : t.brokers) {
+        while (true) {
+            auto rt = admin.runtime_info(b.address());
+            if (rt.ok()) break;
+            if (SteadyClock::now() > deadline) return std::move(rt).error().with("broker " + b.label() + " runtime info");
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    }
     return ok_status();
 }
 

@@ -61,11 +61,10 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
     for (const auto& ns : t.nameservers) host_entry(ns.host, ns.ip);
     for (const auto& b : t.brokers) host_entry(b.host, b.ip);
 
-    // Several NameServers can share a host in a rehearsal: each is started with, and matched by, its own -c.
+    // The default start commands (`sh <home>/bin/mqnamesrv -c <config>`, `sh <home>/bin/mqbroker -c
+    // <config>`, detached); only where their output goes is set.
     y << "\ncommands:\n"
-      << "  nameServerStart: " << q("nohup sh {home}/bin/mqnamesrv -c {config} >> {log} 2>&1 &") << "\n"
       << "  nameServerLog: " << q(opts.log_dir + "/namesrv-{address}.log") << "\n"
-      << "  brokerStart: " << q("nohup sh {home}/bin/mqbroker -c {config} >> {log} 2>&1 &") << "\n"
       << "  brokerLog: " << q(opts.log_dir + "/{brokerName}-{brokerId}.log") << "\n";
 
     y << "\nnameServers:\n";

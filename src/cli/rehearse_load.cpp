@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -10,10 +11,23 @@ namespace rmqup::cli::rehearse {
 
 Result<LoadGenerator> LoadGenerator::start(const LoadOptions& opts) {
     SpawnOptions o;
-    o.argv = {opts.sim_bin,  "load",     "-n",
-              opts.namesrv_addr, "--topic",  opts.topic,
-              "--rate",      std::to_string(opts.rate), "--duration",
-              std::to_string(opts.max_duration.count()) + "s", "--json"};
+    o.argv = {opts.sim_bin,
+              "load",
+              "-n",
+              opts.namesrv_addr,
+              "--topic",
+              opts.topic,
+              "--rate",
+              std::to_string(opts.rate),
+              "--duration",
+              std::to_string(opts.send_phase.count()) + "s",
+              "--route-refresh-ms",
+              std::to_string(opts.route_refresh.count()),
+              "--heartbeat-ms",
+              std::to_string(opts.route_refresh.count()),
+              "--drain-ms",
+              "8000",
+              "--json"};
     o.log_path = opts.log_path;
     o.stdout_path = opts.json_path;
     auto child = ChildProcess::spawn(o);
@@ -23,12 +37,16 @@ Result<LoadGenerator> LoadGenerator::start(const LoadOptions& opts) {
 
 bool LoadGenerator::running() { return !m_child.try_wait().has_value(); }
 
-Result<LoadCounts> LoadGenerator::stop(std::chrono::milliseconds timeout) {
+Result<LoadCounts> LoadGenerator::stop(std::chrono::seconds timeout) {
     if (!m_child.try_wait()) m_child.signal(SIGINT);
-    auto status = m_child.wait_for(timeout);
+    return wait(timeout);
+}
+
+Result<LoadCounts> LoadGenerator::wait(std::chrono::seconds timeout) {
+    auto status = m_child.wait_for(std::max(timeout, std::chrono::seconds(1)));
     if (!status.ok()) {
         m_child.kill_group();
-        return std::move(status).error().with("load generator did not finish after SIGINT");
+        return std::move(status).error().with("load generator did not finish");
     }
     std::ifstream in(m_opts.json_path);
     std::stringstream text;

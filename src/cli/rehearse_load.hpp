@@ -25,7 +25,8 @@ struct LoadOptions {
     std::string namesrv_addr;  // "a:p;b:p"
     std::string topic;
     int rate = 100;                          // messages per second
-    std::chrono::seconds max_duration{900};  // upper bound; stop() ends it earlier
+    std::chrono::seconds send_phase{120};    // how long it sends (then it drains and reports)
+    std::chrono::milliseconds route_refresh{1000};  // clients' route poll (real clients: 30 s)
     std::string json_path;                   // its stdout (the final JSON)
     std::string log_path;                    // its stderr
 };
@@ -38,9 +39,11 @@ public:
     int pid() const { return m_child.pid(); }
     // True while it runs (it exits by itself when it finds it cannot work at all).
     bool running();
-    // Asks it to stop sending (SIGINT), lets the consumer catch up, waits up to timeout for the
-    // exit, and reads its JSON. Its own non-zero exit when lost > 0 is not an error here.
-    Result<LoadCounts> stop(std::chrono::milliseconds timeout);
+    // Waits up to timeout for it to finish its send phase and drain, and reads its JSON. Its own
+    // non-zero exit when lost > 0 is not an error here.
+    Result<LoadCounts> wait(std::chrono::seconds timeout);
+    // Ends it early (SIGINT; Ctrl-C of the rehearsal) and reads what it reported, if anything.
+    Result<LoadCounts> stop(std::chrono::seconds timeout);
 
 private:
     LoadGenerator(ChildProcess child, LoadOptions opts) : m_child(std::move(child)), m_opts(std::move(opts)) {}

@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -98,32 +99,29 @@ struct RollOutcome {
     std::vector<std::string> failures;
 };
 
-// Plan (live discovery through admin) and apply in-process, with the journal in the work
-// directory and the Markdown/HTML reports written next to it.
-RollOutcome roll(const Layout& layout, RehearsalHosts& hosts, AdminApi& admin, const std::atomic<bool>& interrupted,
-                 std::ostream& err, RehearsalResult& result) {
-    RollOutcome o;
+// The live plan (discovery through admin, host checks through hosts) of the rehearsal inventory.
+Result<Plan> rehearsal_plan(const Layout& layout, RehearsalHosts& hosts, AdminApi& admin) {
     auto inv = load_inventory(layout.inventory());
-    if (!inv.ok()) {
-        o.status = "invalid_inventory";
-        o.failures.push_back(inv.error().describe());
-        return o;
-    }
+    if (!inv.ok()) return std::move(inv).error().with("rehearsal inventory");
     PlanRequest req;
     req.host_ops = [&hosts](const HostAccess& a) { return hosts.ops(a); };
     auto plan = make_plan(*inv, &admin, req);
-    if (!plan.ok()) {
-        o.status = "plan_failed";
-        o.failures.push_back(plan.error().describe());
-        return o;
-    }
+    if (!plan.ok()) return std::move(plan).error().with("plan");
     if (plan_blocked(*plan)) {
-        o.status = "plan_blocked";
+        std::string why;
         for (const auto& f : plan->findings)
             if (f.severity == Severity::error || (f.severity == Severity::warning && !f.accepted))
-                o.failures.push_back("plan finding " + f.id + " (" + f.subject + "): " + f.message);
-        return o;
+                why += "\n  " + f.id + " (" + f.subject + "): " + f.message;
+        return make_error(ErrorKind::rejected, "the plan is blocked by its preflight checks:" + why);
     }
+    return plan;
+}
+
+// Applies plan in-process, with the journal in the work directory and the Markdown/HTML reports
+// written next to it.
+RollOutcome apply_plan(const Plan& plan, const Layout& layout, RehearsalHosts& hosts, AdminApi& admin,
+                       const std::atomic<bool>& interrupted, std::ostream& err, RehearsalResult& result) {
+    RollOutcome o;
     auto journal = engine::FileJournal::open(layout.journal_dir(), engine::JournalOpen::fresh);
     if (!journal.ok()) {
         o.status = "journal_failed";
@@ -136,10 +134,9 @@ RollOutcome roll(const Layout& layout, RehearsalHosts& hosts, AdminApi& admin, c
     engine::TeeReporter tee;
     tee.add(terminal);
     tee.add(collected);
-    const Plan& p = *plan;
-    engine::EngineDeps deps{admin, [&hosts, &p](const std::string& host) { return hosts.ops(p.hosts, host); }, clock,
-                            **journal, tee, &interrupted};
-    auto summary = engine::run_apply(*plan, deps);
+    engine::EngineDeps deps{admin, [&hosts, &plan](const std::string& host) { return hosts.ops(plan.hosts, host); },
+                            clock, **journal, tee, &interrupted};
+    auto summary = engine::run_apply(plan, deps);
     if (!summary.ok()) {
         o.status = "engine_error";
         o.failures.push_back(summary.error().describe());
@@ -158,6 +155,21 @@ RollOutcome roll(const Layout& layout, RehearsalHosts& hosts, AdminApi& admin, c
     else
         o.failures.push_back("html report: " + s.error().describe());
     return o;
+}
+
+// How long the traffic runs (rmq-sim load has a fixed send phase): unless given, what a roll
+// takes when every step goes well (drain wait and quiet period per broker, a few seconds per
+// restart) with a margin for slow steps.
+std::chrono::seconds traffic_length(const Plan& plan, int given_seconds) {
+    if (given_seconds > 0) return std::chrono::seconds(given_seconds);
+    std::chrono::milliseconds expected{0};
+    for (const auto& n : plan.nodes) {
+        if (n.skip) continue;
+        expected += std::chrono::seconds(6);
+        if (n.kind == NodeKind::broker) expected += plan.policy.drain.min_wait + plan.policy.drain.quiet_period;
+    }
+    auto s = std::chrono::duration_cast<std::chrono::seconds>(expected * 5 / 4) + std::chrono::seconds(10);
+    return std::clamp(s, std::chrono::seconds(30), std::chrono::seconds(900));
 }
 
 }  // namespace
@@ -243,6 +255,13 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
             inv << render_inventory(topology, io);
         }
 
+        auto plan = rehearsal_plan(*layout, **hosts, admin);
+        if (!plan.ok()) {
+            err << "rmq-upgrade rehearse: " << plan.error().describe() << "\n";
+            return 1;
+        }
+        const auto traffic = traffic_length(*plan, opts.load_seconds);
+
         LoadOptions load_opts;
         load_opts.sim_bin = sim;
         load_opts.namesrv_addr = topology.namesrv_addr();
@@ -250,14 +269,16 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         load_opts.rate = opts.rate;
         load_opts.json_path = layout->load_json();
         load_opts.log_path = layout->load_log();
+        load_opts.send_phase = traffic;
         auto load = LoadGenerator::start(load_opts);
         if (!load.ok()) {
             err << "rmq-upgrade rehearse: " << load.error().describe() << "\n";
             return 1;
         }
         reaper.keep(load->pid());
-        err << "rehearse: traffic at " << opts.rate << " msg/s on " << k_topic << " (rmq-sim load, pid " << load->pid()
-            << ")\n";
+        const auto load_t0 = SteadyClock::now();
+        err << "rehearse: traffic at " << opts.rate << " msg/s on " << k_topic << " for " << traffic.count()
+            << " s (rmq-sim load, pid " << load->pid() << ")\n";
         pause_for(std::chrono::seconds(3), interrupted);
 
         const auto roll_t0 = SteadyClock::now();
@@ -274,7 +295,7 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         } else {
             err << "rehearse: rolling " << opts.from_version << " -> " << opts.to_version << " with "
                 << result.transport << " transport\n";
-            RollOutcome o = roll(*layout, **hosts, admin, interrupted, err, result);
+            RollOutcome o = apply_plan(*plan, *layout, **hosts, admin, interrupted, err, result);
             result.engine_status = o.status;
             result.engine_message = o.message;
             result.read_only_left = o.read_only_left;
@@ -282,9 +303,13 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         }
         result.roll_ms = ms_since(roll_t0);
 
-        // Let traffic flow on the finished cluster for a moment, then collect the counts.
-        if (opts.scope == RunScope::full) pause_for(std::chrono::seconds(2), interrupted);
-        auto counts = load->stop(std::chrono::seconds(60));
+        // The traffic must have covered the whole roll; then it runs out on the finished cluster.
+        if (SteadyClock::now() - load_t0 > traffic)
+            result.failures.push_back("traffic ended before the roll did: raise --load-seconds");
+        auto counts = interrupted ? load->stop(std::chrono::seconds(30))
+                                  : load->wait(traffic + std::chrono::seconds(90) -
+                                               std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now() - load_t0));
+        if (!interrupted) err << "rehearse: traffic finished\n";
         if (counts.ok()) {
             result.load = *counts;
             result.load_ok = true;

@@ -34,6 +34,7 @@ struct RehearseOptions {
     RunScope scope = RunScope::full;
     TargetStart target_start = TargetStart::normal;
     std::string sim_bin;  // "" = found next to this executable
+    int load_seconds = 0; // send phase of the traffic; 0 = the plan's expected duration + margin
 };
 
 struct RehearsalResult {
