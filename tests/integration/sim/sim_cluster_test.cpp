@@ -331,6 +331,43 @@ TEST_F(SimCluster, RollingUpgradeUnderLoadLosesNothing) {
     EXPECT_GT(r.acked_by_broker.at("broker-b"), 0);
 }
 
+TEST_F(SimCluster, AclBrokerRefusesLikeARealOne) {
+    test::write_text(dir / "plain_acl.yml", "accounts:\n"
+                                            "  - accessKey: rmqadmin\n    secretKey: rmqadmin-secret-123\n    admin: true\n"
+                                            "  - accessKey: rmquser\n    secretKey: rmquser-secret-456\n    admin: false\n");
+    auto conf = dir / "broker-c-0.properties";
+    ports["broker-c-0"] = test::free_port("127.0.0.1");
+    test::write_text(conf, "brokerName=broker-c\nlistenPort=" + std::to_string(ports["broker-c-0"]) + "\nnamesrvAddr=" +
+                               ns_addr + "\naclEnable=true\nstorePathRootDir=" + (dir / "store-c").string() + "\n");
+    auto addr = start_broker("broker-c", 0);
+    ASSERT_TRUE(eventually(3s, [&] { return registered("broker-c", 0); }));
+    auto unsigned_reply = call(addr, rmq::code::get_broker_config);
+    ASSERT_TRUE(unsigned_reply.ok());
+    EXPECT_EQ(unsigned_reply->code, 1);
+    EXPECT_EQ(unsigned_reply->remark.value_or(""),
+              "org.apache.rocketmq.acl.common.AclException: No accessKey is configured, "
+              "org.apache.rocketmq.acl.plain.PlainPermissionManager.validate(PlainPermissionManager.java:663)");
+    auto signed_call = [&](const std::string& ak, const std::string& sk, int code, std::string body) {
+        rmqup::net::ClientOptions o;
+        o.acl = rmq::AclCredentials{ak, rmqup::Secret(sk)};
+        rmqup::net::RemotingClient c(o);
+        auto req = rmq::RemotingCommand::request(code);
+        req.body = std::move(body);
+        return c.call(addr, req, 2000ms);
+    };
+    auto admin = signed_call("rmqadmin", "rmqadmin-secret-123", rmq::code::update_broker_config, "brokerPermission=6\n");
+    ASSERT_TRUE(admin.ok());
+    EXPECT_EQ(admin->code, 0);
+    auto user = signed_call("rmquser", "rmquser-secret-456", rmq::code::update_broker_config, "brokerPermission=6\n");
+    ASSERT_TRUE(user.ok());
+    EXPECT_EQ(user->code, 1);
+    EXPECT_NE(user->remark.value_or("").find("Need admin permission for request code=25, but accessKey=rmquser is not"),
+              std::string::npos);
+    auto bad = signed_call("rmqadmin", "WRONG-secret", rmq::code::get_broker_config, "");
+    ASSERT_TRUE(bad.ok());
+    EXPECT_NE(bad->remark.value_or("").find("Check signature failed for accessKey=rmqadmin"), std::string::npos);
+}
+
 TEST_F(SimCluster, FaultSwitches) {
     start_broker("broker-f", 0, "4.9.7", {"--fail-start"});
     EXPECT_EQ(brokers["broker-f-0"]->wait_exit(3s).value_or(-1), 1);
