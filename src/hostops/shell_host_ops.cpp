@@ -168,7 +168,8 @@ Result<int> ShellHostOps::start(const ProcessSpec& spec) {
     if (!after.ok()) return std::move(after).error().with("start");
     if (after->empty()) {
         return make_error(ErrorKind::invalid_input, "started (" + status + ") but no process matches '" +
-                                                        spec.match + "': the match text is wrong")
+                                                        spec.match + "': the match text is wrong or the process "
+                                                        "exited right after the check; see " + spec.log_path)
             .with(subject(spec))
             .with("start");
     }

@@ -16,7 +16,10 @@ namespace rmqup {
 
 SshShell::Session::~Session() {
     if (ssh != nullptr) {
-        // Best effort, never waits: the peer may already be gone.
+        // In non-blocking mode libssh2_session_free gives up (and leaks) on EAGAIN while closing a
+        // channel, so close in blocking mode, bounded by a short timeout (the peer may be gone).
+        libssh2_session_set_blocking(ssh, 1);
+        libssh2_session_set_timeout(ssh, 1000);
         libssh2_session_disconnect(ssh, "rmq-upgrade closing");
         libssh2_session_free(ssh);
     }

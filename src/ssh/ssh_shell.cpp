@@ -287,9 +287,12 @@ Status SshShell::scp_once(const std::string& content, const std::string& remote_
         disconnect();
         return std::move(e).with(describe());
     };
+    // The SCP protocol ends a file's data with one NUL byte; without it the remote scp sees a
+    // truncated transfer and exits 1.
+    const std::string payload = content + std::string(1, '\0');
     std::size_t done = 0;
-    while (done < content.size()) {
-        const ssize_t n = libssh2_channel_write(ch, content.data() + done, content.size() - done);
+    while (done < payload.size()) {
+        const ssize_t n = libssh2_channel_write(ch, payload.data() + done, payload.size() - done);
         if (n == LIBSSH2_ERROR_EAGAIN) {
             auto w = ssh_detail::wait_socket(s, deadline, "SCP write");
             if (!w.ok()) return fail(std::move(w).error());
@@ -306,7 +309,19 @@ Status SshShell::scp_once(const std::string& content, const std::string& remote_
     }
     const int status = libssh2_channel_get_exit_status(ch);
     if (status != 0) {
-        return make_error(ErrorKind::io, "remote scp exited with status " + std::to_string(status)).with(describe());
+        // scp reports its refusal ("\1scp: <path>: <reason>") on its output streams.
+        std::string remark;
+        char buf[1024];
+        for (int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
+            ssize_t n = 0;
+            while ((n = libssh2_channel_read_ex(ch, stream, buf, sizeof buf)) > 0 && remark.size() < 4096) {
+                remark.append(buf, static_cast<std::size_t>(n));
+            }
+        }
+        Error e = make_error(ErrorKind::io, "remote scp exited with status " + std::to_string(status));
+        e.remark = remark;
+        e.code = status;
+        return std::move(e).with(describe());
     }
     return ok_status();
 }

@@ -108,15 +108,13 @@ TEST_F(SshTest, NonZeroExitIsAResultNotAnError) {
 TEST_F(SshTest, TimeoutKillsTheRemoteCommand) {
     SshShell shell(config_for(sshd()));
     const auto started = SteadyClock::now();
-    auto r = shell.exec("sleep 30 " + dir.path() + " & sleep 31 " + dir.path(), with_timeout(1s));
+    const std::string sleeper = test::tagged_sleep(dir);
+    auto r = shell.exec(sleeper + " 30 & " + sleeper + " 31", with_timeout(1s));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().kind, ErrorKind::timeout) << r.error().describe();
     EXPECT_LT(SteadyClock::now() - started, 5s);
     const auto end = SteadyClock::now() + 3s;
-    while (!test::pids_with("sleep 3").empty() && SteadyClock::now() < end) {
-        if (test::pids_with(dir.path()).empty()) break;
-        std::this_thread::sleep_for(50ms);
-    }
+    while (!test::pids_with(dir.path()).empty() && SteadyClock::now() < end) std::this_thread::sleep_for(50ms);
     EXPECT_TRUE(test::pids_with(dir.path()).empty()) << "the remote command survived its timeout";
     auto after = shell.exec("echo still-usable", with_timeout(5s));
     ASSERT_TRUE(after.ok()) << after.error().describe();
@@ -213,7 +211,8 @@ TEST_F(SshTest, UploadWritesTheFileWithItsMode) {
     const std::string path = dir / ("up loaded $(touch " + tag + ") 'q'.txt");
     std::string content(100000, 'z');
     content += "\nend\n";
-    ASSERT_TRUE(shell.upload(content, path, 0600).ok());
+    auto up = shell.upload(content, path, 0600);
+    ASSERT_TRUE(up.ok()) << up.error().describe() << " | " << up.error().remark;
     EXPECT_EQ(read_text(path), content);
     struct stat st{};
     ASSERT_EQ(::stat(path.c_str(), &st), 0);
@@ -235,7 +234,8 @@ TEST_F(SshTest, HostileValuesAreQuoted) {
     const std::string tag = "rmqup-pwned-" + std::to_string(::getpid());
     const std::string home_sentinel = login_home() + "/" + tag;
     const std::string file = dir / ("b $(touch " + tag + ");`touch " + tag + "`.properties");
-    ASSERT_TRUE(ops.write_file(file, "x=1\n", 0644).ok());
+    auto written = ops.write_file(file, "x=1\n", 0644);
+    ASSERT_TRUE(written.ok()) << written.error().describe() << " | " << written.error().remark;
     auto back = ops.read_file(file);
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, "x=1\n");
@@ -337,7 +337,7 @@ TEST(SshdOwn, SshdKilledMidCommandFailsWithoutHanging) {
         sshd.stop();
     });
     const auto started = SteadyClock::now();
-    auto r = shell.exec("sleep 20 " + dir.path(), with_timeout(15s));
+    auto r = shell.exec(test::tagged_sleep(dir) + " 20", with_timeout(15s));
     killer.join();
     ASSERT_FALSE(r.ok());
     EXPECT_TRUE(r.error().kind == ErrorKind::unreachable || r.error().kind == ErrorKind::protocol)

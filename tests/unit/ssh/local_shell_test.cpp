@@ -42,7 +42,8 @@ TEST(LocalShell, TimeoutKillsTheWholeProcessGroup) {
     LocalShell shell;
     const auto started = std::chrono::steady_clock::now();
     // A background grandchild too: it must die with the group.
-    auto r = shell.exec("sleep 30 " + dir.path() + " & echo $! > " + dir / "bg.pid" + "; sleep 30", with_timeout(500ms));
+    const std::string sleeper = test::tagged_sleep(dir);
+    auto r = shell.exec(sleeper + " 30 & echo $! > " + dir / "bg.pid" + "; " + sleeper + " 30", with_timeout(500ms));
     const auto elapsed = std::chrono::steady_clock::now() - started;
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().kind, ErrorKind::timeout);
@@ -51,6 +52,7 @@ TEST(LocalShell, TimeoutKillsTheWholeProcessGroup) {
     std::ifstream(dir / "bg.pid") >> bg;
     ASSERT_GT(bg, 0);
     EXPECT_TRUE(test::wait_gone(bg, 2s)) << "background child survived the timeout";
+    EXPECT_TRUE(test::pids_with(dir.path()).empty());
 }
 
 TEST(LocalShell, OutputOverTheBoundIsTruncatedAndFlagged) {
@@ -70,7 +72,7 @@ TEST(LocalShell, BackgroundChildHoldingThePipeDoesNotHoldExec) {
     test::ScratchDir dir;
     LocalShell shell;
     const auto started = std::chrono::steady_clock::now();
-    auto r = shell.exec("sleep 5 " + dir.path() + " & echo started", with_timeout(4s));
+    auto r = shell.exec(test::tagged_sleep(dir) + " 5 & echo started", with_timeout(4s));
     ASSERT_TRUE(r.ok()) << r.error().describe();
     EXPECT_EQ(r->out, "started\n");
     EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);

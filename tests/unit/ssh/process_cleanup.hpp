@@ -91,4 +91,12 @@ private:
     std::string m_path;
 };
 
+// A path to sleep(1) inside dir (a symlink), so the sleeping process's command line names dir.
+inline std::string tagged_sleep(const ScratchDir& dir) {
+    const std::string link = dir / "sleep";
+    std::error_code ec;
+    if (!std::filesystem::exists(link)) std::filesystem::create_symlink("/bin/sleep", link, ec);
+    return link;
+}
+
 }  // namespace rmqup::test
