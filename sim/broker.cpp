@@ -198,7 +198,7 @@ void Broker::replicate_once() {
     std::string master = *m_master_addr;
     // Topic configs follow the master every ~20 rounds (SlaveSynchronize does it every 60 s).
     if (m_replicate_rounds++ % 20 == 0) {
-        auto treq = rmq::RemotingCommand::request(rmq::code::get_all_topic_config);
+        auto treq = rmq::RemotingCommand::request(rmq::code::get_all_topic_config, {{"rmqsimReplica", "true"}});
         m_client->call_async(master, treq, std::chrono::milliseconds(3000),
                              [this, alive = m_alive](rmqup::Result<rmq::RemotingCommand> r) {
                                  asio::post(m_io, [this, alive, r = std::move(r)] {

@@ -51,6 +51,8 @@ public:
         co.connect_timeout = std::chrono::milliseconds(1000);
         co.language = "JAVA";
         co.version = 407;
+        if (!opts.access_key.empty())
+            co.acl = rmq::AclCredentials{opts.access_key, rmqup::Secret(opts.secret_key)};
         m_client = std::make_unique<rmqup::net::RemotingClient>(co);
         m_run_id = std::to_string(now_ms()) + "-" + std::to_string(::getpid());
         m_client_id = "127.0.0.1@" + std::to_string(::getpid()) + "#rmqsim";

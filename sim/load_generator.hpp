@@ -28,6 +28,8 @@ struct LoadOptions {
     int max_inflight = 2000;
     int retries = 2;                      // retryTimesWhenSendFailed
     bool consume = true;                  // false: producer only (benchmarks)
+    std::string access_key;               // ACL: sign every request when set
+    std::string secret_key;               // never printed
 };
 
 struct LoadReport {

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "broker.hpp"
@@ -117,6 +118,7 @@ int run_sim_cli(int argc, char** argv) {
     ld->add_option("--max-inflight", lo.max_inflight, "pipelined sends in flight");
     ld->add_option("--send-timeout-ms", lo.send_timeout_ms, "send timeout");
     ld->add_flag("--no-consume", ld_no_consume, "producer only");
+    ld->add_option("--access-key", lo.access_key, "ACL access key; the secret comes from $RMQ_SECRET_KEY");
     ld->add_flag("--json", ld_json, "print one JSON object");
     ld->callback([&] {
         auto d = parse_duration_ms(ld_duration);
@@ -127,6 +129,8 @@ int run_sim_cli(int argc, char** argv) {
         }
         lo.duration_ms = *d;
         lo.consume = !ld_no_consume;
+        if (const char* sk = std::getenv("RMQ_SECRET_KEY"))
+            lo.secret_key = sk;
         std::size_t pos = 0;
         while (pos <= ld_ns.size()) {
             auto end = ld_ns.find(';', pos);

@@ -366,6 +366,21 @@ TEST_F(SimCluster, AclBrokerRefusesLikeARealOne) {
     auto bad = signed_call("rmqadmin", "WRONG-secret", rmq::code::get_broker_config, "");
     ASSERT_TRUE(bad.ok());
     EXPECT_NE(bad->remark.value_or("").find("Check signature failed for accessKey=rmqadmin"), std::string::npos);
+
+    // A signed load (non-admin account) sends and consumes.
+    LoadOptions lo;
+    lo.namesrv_addrs = {ns_addr};
+    lo.topic = "SimAclTopic";
+    lo.rate = 200;
+    lo.duration_ms = 800;
+    lo.route_refresh_ms = 300;
+    lo.drain_ms = 4000;
+    lo.access_key = "rmquser";
+    lo.secret_key = "rmquser-secret-456";
+    auto rep = run_load(lo);
+    ASSERT_TRUE(rep.ok());
+    EXPECT_GT(rep->acked, 100);
+    EXPECT_EQ(rep->lost, 0);
 }
 
 TEST_F(SimCluster, FaultSwitches) {
