@@ -51,6 +51,11 @@ void Connection::request(int opaque, std::string frame, std::chrono::millisecond
         done(net_error(ErrorKind::unreachable, "connection to " + m_addr + " already closed"));
         return;
     }
+    if (m_pending.count(opaque) != 0) {
+        // Only after 2^31 requests in flight on one connection: refuse rather than mix up answers.
+        done(net_error(ErrorKind::internal, "opaque " + std::to_string(opaque) + " already in flight"));
+        return;
+    }
     // The deadline covers connecting, queueing and waiting, so a silent server cannot hang a caller.
     auto timer = std::make_unique<asio::steady_timer>(m_io, timeout);
     std::weak_ptr<Connection> weak = weak_from_this();
@@ -62,14 +67,7 @@ void Connection::request(int opaque, std::string frame, std::chrono::millisecond
                                              "no response from " + self->m_addr + " within " +
                                                  std::to_string(timeout.count()) + " ms"));
     });
-    auto [it, inserted] = m_pending.try_emplace(opaque, Pending{std::move(done), std::move(timer)});
-    if (!inserted) {
-        // Only after 2^31 requests in flight on one connection: refuse rather than mix up answers.
-        auto handler = std::move(done);
-        handler(net_error(ErrorKind::internal, "opaque " + std::to_string(opaque) + " already in flight"));
-        return;
-    }
-    (void)it;
+    m_pending.emplace(opaque, Pending{std::move(done), std::move(timer)});
     enqueue(Outgoing{std::move(frame), {}});
 }
 

@@ -188,7 +188,7 @@ TEST(RemotingClient, PushedRequestIsIgnoredAndCallCompletes) {
     ScriptedServer server([](Session& s, const SeenFrame& f) {
         // NOTIFY_CONSUMER_IDS_CHANGED (40) pushed by the server with the caller's opaque, flag 0.
         std::string push = nettest::response_frame(f.opaque(), 40);
-        push = std::regex_replace(push, std::regex("\"flag\":1"), "\"flag\":0");
+        push = nettest::with_flag(push, 0);
         s.send(push);
         s.send(with_opaque(fixture(k_cluster), f.opaque()));
     });

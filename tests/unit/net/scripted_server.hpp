@@ -16,7 +16,6 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -63,6 +62,19 @@ inline std::string fixture(const std::string& name, const std::string& kind = "r
     return ss.str();
 }
 
+// JSON text with the integer value of "key" replaced (first occurrence).
+inline std::string replace_json_int(std::string json, const std::string& key, int value) {
+    std::string needle = "\"" + key + "\":";
+    auto at = json.find(needle);
+    if (at == std::string::npos)
+        return json;
+    auto start = at + needle.size();
+    auto end = start;
+    while (end < json.size() && (json[end] == '-' || (json[end] >= '0' && json[end] <= '9')))
+        ++end;
+    return json.replace(start, end - start, std::to_string(value));
+}
+
 // The same frame with its opaque set to `opaque` (JSON or ROCKETMQ header), lengths fixed up.
 inline std::string with_opaque(const std::string& frame, int opaque) {
     std::uint32_t word = read_u32(frame, 4);
@@ -73,11 +85,19 @@ inline std::string with_opaque(const std::string& frame, int opaque) {
         std::string o = u32(static_cast<std::uint32_t>(opaque));
         header.replace(5, 4, o);
     } else {
-        header = std::regex_replace(header, std::regex("\"opaque\":-?[0-9]+"),
-                                    "\"opaque\":" + std::to_string(opaque));
+        header = replace_json_int(header, "opaque", opaque);
     }
     std::uint32_t new_word = (word & 0xff000000u) | static_cast<std::uint32_t>(header.size());
     return u32(static_cast<std::uint32_t>(4 + header.size() + body.size())) + u32(new_word) + header + body;
+}
+
+// The same JSON-header frame with its flag set to `flag` (lengths fixed up).
+inline std::string with_flag(const std::string& frame, int flag) {
+    std::uint32_t header_len = read_u32(frame, 4) & 0xffffff;
+    std::string header = replace_json_int(frame.substr(8, header_len), "flag", flag);
+    std::string body = frame.substr(8 + header_len);
+    return u32(static_cast<std::uint32_t>(4 + header.size() + body.size())) +
+           u32(static_cast<std::uint32_t>(header.size())) + header + body;
 }
 
 // A JSON-header response frame built by hand (for replies no fixture covers).
