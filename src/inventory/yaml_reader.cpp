@@ -93,8 +93,15 @@ bool YamlReader::expect_map(const YAML::Node& node, std::string_view where, cons
         error(node.Mark(), std::string(where) + " must be a mapping; allowed keys: " + join(allowed, ", "));
         return false;
     }
+    std::vector<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
         auto key = it->first.Scalar();
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+            // yaml-cpp keeps one of the two silently; the operator meant one value.
+            error(it->first.Mark(), "duplicate key '" + key + "' in " + std::string(where) + "; allowed: each key once");
+            continue;
+        }
+        seen.push_back(key);
         if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
         std::string msg = "unknown key '" + key + "' in " + std::string(where);
         if (auto hint = closest(key, allowed)) msg += " (did you mean '" + *hint + "'?)";
