@@ -105,6 +105,14 @@ std::chrono::milliseconds total_expected(const Plan& plan) {
     return total;
 }
 
+// "h1" or "h1 (sudo -n)": the SSH layer prefixes every command on a sudo host with "sudo -n".
+std::string host_label(const Plan& plan, const std::string& host) {
+    for (const auto& h : plan.hosts) {
+        if (h.name == host && h.sudo) return host + " (sudo -n)";
+    }
+    return host;
+}
+
 void render_text(const Plan& plan, std::ostream& out) {
     out << "Plan for cluster " << plan.cluster << " -> " << plan.target_version << "\n";
     out << "Created " << plan.created_at << " from " << plan.inventory_path << "\n";
@@ -144,7 +152,7 @@ void render_text(const Plan& plan, std::ostream& out) {
             out << "  " << s + 1 << ". " << phase_name(st.phase) << ": " << st.title << " (expected "
                 << duration_text(st.expected) << ")\n";
             for (const auto& a : st.admin_calls) out << "     admin: " << a << "\n";
-            for (const auto& c : st.commands) out << "     run on " << n.host << ": " << c << "\n";
+            for (const auto& c : st.commands) out << "     run on " << host_label(plan, n.host) << ": " << c << "\n";
             if (!st.wait.empty()) {
                 out << "     wait: " << st.wait;
                 if (st.timeout.count() > 0) out << " (timeout " << duration_text(st.timeout) << ")";
@@ -205,7 +213,7 @@ void render_markdown(const Plan& plan, std::ostream& out) {
             const auto& st = steps[s];
             std::string what = st.title;
             for (const auto& a : st.admin_calls) what += "<br>admin: `" + a + "`";
-            for (const auto& c : st.commands) what += "<br>run: `" + c + "`";
+            for (const auto& c : st.commands) what += "<br>run on " + host_label(plan, n.host) + ": `" + c + "`";
             std::string wait = st.wait.empty() ? "-" : st.wait;
             if (st.timeout.count() > 0) wait += " (" + duration_text(st.timeout) + ")";
             out << "| " << s + 1 << " | " << phase_name(st.phase) << " | " << md_escape(what) << " | " << md_escape(wait)
