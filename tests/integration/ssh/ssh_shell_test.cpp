@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <pwd.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -13,6 +15,7 @@
 #include "rmqup/hostops/rocketmq_commands.hpp"
 #include "rmqup/hostops/shell_host_ops.hpp"
 #include "rmqup/ssh/host_ops_factory.hpp"
+#include "rmqup/ssh/local_shell.hpp"
 #include "rmqup/ssh/ssh_shell.hpp"
 #include "rmqup/ssh/sshd_launcher.hpp"
 
@@ -320,6 +323,83 @@ TEST_F(SshTest, FactoryBuildsSshHostOps) {
     auto exists = (*ops)->path_exists(dir / "marker");
     ASSERT_TRUE(exists.ok()) << exists.error().describe();
     EXPECT_TRUE(*exists);
+}
+
+TEST_F(SshTest, KnownUnderAnotherKeyTypeCountsAsChangedNotNew) {
+    LocalShell local;
+    auto keygen = local.exec("ssh-keygen -q -t ecdsa -N '' -f " + shell_quote(dir / "ecdsa"), with_timeout(10s));
+    ASSERT_TRUE(keygen.ok() && keygen->exit_status == 0);
+    std::istringstream pub(read_text(dir / "ecdsa.pub"));
+    std::string type;
+    std::string key;
+    pub >> type >> key;
+    std::ofstream(dir / "known_hosts") << "[" << sshd().address() << "]:" << sshd().port() << " " << type << " " << key
+                                       << "\n";
+    SshConfig c = config_for(sshd());
+    c.known_hosts = dir / "known_hosts";
+    c.host_key_policy = HostKeyPolicy::accept_new;
+    SshShell shell(c);
+    auto r = shell.exec("true", with_timeout(5s));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::host_key) << r.error().describe();
+    EXPECT_EQ(read_text(dir / "known_hosts").find("ssh-ed25519"), std::string::npos) << "the new key was appended";
+}
+
+TEST_F(SshTest, AgentIsUsedWhenNoIdentityFileIsGiven) {
+    LocalShell local;
+    const std::string sock = dir / "agent.sock";
+    auto agent = local.exec("ssh-agent -a " + shell_quote(sock) + " | sed -n 's/^SSH_AGENT_PID=\\([0-9]*\\);.*/\\1/p'",
+                            with_timeout(5s));
+    ASSERT_TRUE(agent.ok() && agent->exit_status == 0) << (agent.ok() ? agent->err : agent.error().describe());
+    const int agent_pid = std::atoi(agent->out.c_str());
+    ASSERT_GT(agent_pid, 0) << agent->out;
+    auto add = local.exec("SSH_AUTH_SOCK=" + shell_quote(sock) + " ssh-add -q " + shell_quote(sshd().identity_file()),
+                          with_timeout(5s));
+    ASSERT_TRUE(add.ok() && add->exit_status == 0) << (add.ok() ? add->err : add.error().describe());
+    const char* saved = std::getenv("SSH_AUTH_SOCK");
+    const std::string saved_value = saved != nullptr ? saved : "";
+    ::setenv("SSH_AUTH_SOCK", sock.c_str(), 1);
+    SshConfig c = config_for(sshd());
+    c.identity_file.clear();
+    SshShell shell(c);
+    auto r = shell.exec("echo via-agent", with_timeout(5s));
+    if (saved != nullptr) {
+        ::setenv("SSH_AUTH_SOCK", saved_value.c_str(), 1);
+    } else {
+        ::unsetenv("SSH_AUTH_SOCK");
+    }
+    ::kill(agent_pid, SIGKILL);
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    EXPECT_EQ(r->out, "via-agent\n");
+}
+
+TEST_F(SshTest, NoIdentityFileAndNoAgentIsAnAuthError) {
+    const char* saved = std::getenv("SSH_AUTH_SOCK");
+    const std::string saved_value = saved != nullptr ? saved : "";
+    ::unsetenv("SSH_AUTH_SOCK");
+    SshConfig c = config_for(sshd());
+    c.identity_file.clear();
+    SshShell shell(c);
+    auto r = shell.exec("true", with_timeout(5s));
+    if (saved != nullptr) ::setenv("SSH_AUTH_SOCK", saved_value.c_str(), 1);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::auth) << r.error().describe();
+}
+
+TEST_F(SshTest, SudoModeRunsThroughSudoN) {
+    SshConfig c = config_for(sshd());
+    c.sudo = SudoMode::non_interactive;
+    SshShell shell(c);
+    auto r = shell.exec("id -u", with_timeout(5s));
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    if (::access("/usr/bin/sudo", X_OK) == 0) {
+        EXPECT_EQ(r->exit_status, 0) << r->err;
+        EXPECT_EQ(r->out, "0\n");
+    } else {
+        // No sudo on this host: the prefix is there, so the command cannot run without it.
+        EXPECT_EQ(r->exit_status, 127);
+        EXPECT_NE(r->err.find("sudo"), std::string::npos) << r->err;
+    }
 }
 
 // Tests with their own sshd: they break it or need another key.
