@@ -255,6 +255,12 @@ int run_live(const Plan& plan, const ApplyFlags& f, const GlobalOptions& g, Live
     Reporters rep;
     if (auto s = rep.init(f.events); !s.ok())
         return report_error(s.error());
+    if (what != LiveRun::apply) {
+        // The report of a resumed roll shows its earlier runs too.
+        if (auto earlier = (*journal)->load(); earlier.ok())
+            for (const auto& e : engine::journal_events(*earlier))
+                rep.collected.report(e);
+    }
     SystemClock clock;
     engine::EngineDeps deps{admin, host_lookup, clock, **journal, rep.tee, &interrupted};
     Result<engine::RunSummary> summary = make_error(ErrorKind::internal, "not run");

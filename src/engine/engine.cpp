@@ -45,7 +45,10 @@ Phase clamp_to_flow(const PlanNode& node, Phase entry) {
     return Phase::done;
 }
 
-RunSummary summarize(Context& ctx, RunStatus status, std::int64_t started_ms) {
+// What the run was asked to do: the summary's wording depends on it.
+enum class RunKind { upgrade, rollback };
+
+RunSummary summarize(Context& ctx, RunStatus status, std::int64_t started_ms, RunKind kind) {
     RunSummary s;
     s.status = status;
     s.mode = ctx.mode();
@@ -80,18 +83,21 @@ RunSummary summarize(Context& ctx, RunStatus status, std::int64_t started_ms) {
     s.failures = ctx.failures;
     switch (status) {
     case RunStatus::completed:
-        s.message = "every node is at " + ctx.plan().target_version + " (or was skipped)";
+        s.message = kind == RunKind::rollback ? "nothing to roll back"
+                                              : "every node is at " + ctx.plan().target_version + " (or was skipped)";
         break;
     case RunStatus::paused:
-        s.message = "paused: fix the cause, then `rmq-upgrade resume --journal DIR` continues where it stopped";
+        s.message = "fix the cause, then `rmq-upgrade resume --journal DIR` continues where it stopped";
         break;
     case RunStatus::interrupted:
-        s.message = "interrupted: `rmq-upgrade resume --journal DIR` continues where it stopped";
+        s.message = "`rmq-upgrade resume --journal DIR` continues where it stopped";
         break;
     case RunStatus::rolled_back:
-        s.message = "a node failed and was rolled back to its old version; the run stopped";
+        s.message = kind == RunKind::rollback
+                        ? "every node in scope is back on its old version"
+                        : "a node failed and was rolled back to its old version; the run stopped (see failures)";
         break;
-    case RunStatus::failed: s.message = "FAILED: operator action needed (see failures)"; break;
+    case RunStatus::failed: s.message = "operator action needed (see failures)"; break;
     }
     if (!s.read_only_left.empty())
         s.message += "; READ-ONLY brokers left: " + std::to_string(s.read_only_left.size());
@@ -191,11 +197,12 @@ Result<RunStatus> drive(Context& ctx, const States& states) {
     return RunStatus::completed;
 }
 
-Result<RunSummary> finish(Context& ctx, Result<RunStatus> status, std::int64_t started_ms) {
+Result<RunSummary> finish(Context& ctx, Result<RunStatus> status, std::int64_t started_ms,
+                          RunKind kind = RunKind::upgrade) {
     if (!status.ok())
         return std::move(status).error();
     RMQUP_TRY(ctx.run_record(RecordKind::run_ended, run_status_name(*status)));
-    return summarize(ctx, *status, started_ms);
+    return summarize(ctx, *status, started_ms, kind);
 }
 
 States to_map(const std::vector<std::pair<std::string, NodeJournalState>>& v) {
@@ -265,7 +272,7 @@ Result<RunSummary> run_rollback(const Plan& plan, EngineDeps& deps, const Rollba
     }
     if (order.empty())
         status = RunStatus::completed;
-    return finish(ctx, status, started);
+    return finish(ctx, status, started, RunKind::rollback);
 }
 
 }  // namespace rmqup::engine

@@ -4,8 +4,6 @@
 
 namespace rmqup::engine::detail {
 
-Millis start_timeout(const Context& ctx, const NodeRun& n);
-
 namespace {
 
 // True when cluster_info of ns lists brokerName/brokerId at the address.

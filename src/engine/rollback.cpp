@@ -4,11 +4,6 @@
 
 namespace rmqup::engine::detail {
 
-Status restore_config_step(Context& ctx, NodeRun& n, rmq::Properties overrides);
-Status start_step(Context& ctx, NodeRun& n, const ProcessSpec& spec);
-Status await_registration_step(Context& ctx, NodeRun& n, const std::string& version);
-Status verify_step(Context& ctx, NodeRun& n);
-
 std::string probe_version(Context& ctx, NodeRun& n, Millis timeout) {
     std::string version;
     auto check = [&]() -> Result<bool> {
@@ -78,7 +73,9 @@ Status rollback_node(Context& ctx, NodeRun& n, const std::string& reason) {
     auto s = rollback_steps(ctx, n);
     if (s.ok()) {
         n.rolled_back = true;
-        return ctx.transition(n, Phase::rolled_back, "old version " + n.node->current_version + " running, read-write");
+        return ctx.transition(n, Phase::rolled_back,
+                              "old version " + n.node->current_version + " running" +
+                                  (is_master(*n.node) ? ", read-write" : ""));
     }
     std::string msg = "ROLLBACK FAILED for " + node_label(*n.node) + ": " + s.error().describe() +
                       ". Operator action needed: make sure " + n.node->current.start_command + " runs on " +

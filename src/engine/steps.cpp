@@ -3,15 +3,6 @@
 
 namespace rmqup::engine::detail {
 
-// Defined in the step files.
-Status drain_step(Context& ctx, NodeRun& n);
-Status stop_step(Context& ctx, NodeRun& n);
-Status backup_step(Context& ctx, NodeRun& n);
-Status restore_config_step(Context& ctx, NodeRun& n, rmq::Properties overrides);
-Status start_step(Context& ctx, NodeRun& n, const ProcessSpec& spec);
-Status await_registration_step(Context& ctx, NodeRun& n, const std::string& version);
-Status verify_step(Context& ctx, NodeRun& n);
-
 std::vector<Phase> flow_for(const PlanNode& n) {
     if (n.kind == NodeKind::nameserver) {
         std::vector<Phase> f{Phase::stop};

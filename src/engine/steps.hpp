@@ -36,6 +36,18 @@ Status rollback_node(Context& ctx, NodeRun& n, const std::string& reason);
 // Where a node caught mid-flow (journal state st) continues, after checking the live state.
 Result<Phase> resume_entry(Context& ctx, NodeRun& n, Phase journaled);
 
+// The individual step actions (process_steps.cpp, drain.cpp, registration.cpp, verify.cpp).
+Status backup_step(Context& ctx, NodeRun& n);
+Status drain_step(Context& ctx, NodeRun& n);
+Status stop_step(Context& ctx, NodeRun& n);
+Status restore_config_step(Context& ctx, NodeRun& n, rmq::Properties overrides);
+Status start_step(Context& ctx, NodeRun& n, const ProcessSpec& spec);
+// Waits until n runs `version` and is registered (broker) or lists every broker (NameServer).
+Status await_registration_step(Context& ctx, NodeRun& n, const std::string& version);
+Status verify_step(Context& ctx, NodeRun& n);
+// The start timeout for n (longer after an unclean stop).
+Millis start_timeout(const Context& ctx, const NodeRun& n);
+
 // Runtime version of the broker at n (retrying not-ready answers up to timeout); empty if it does
 // not answer.
 std::string probe_version(Context& ctx, NodeRun& n, Millis timeout);

@@ -95,6 +95,10 @@ Result<RunSummary> run_rollback(const Plan& plan, EngineDeps& deps, const Rollba
 
 // ---- Reports (src/report) ----
 
+// Phase events rebuilt from journal records (earlier runs of a resumed roll), so the report of a
+// `resume` shows the whole roll's timeline: prepend them to the events of the current run.
+std::vector<Event> journal_events(const std::vector<JournalRecord>& records);
+
 // The final report as Markdown: summary, per-node table, read-only brokers left, failures.
 std::string render_markdown_report(const RunSummary& summary, const std::vector<Event>& events);
 // A self-contained HTML page (inline CSS and SVG): the same plus a timeline of every node's

@@ -112,3 +112,25 @@ TEST(Report, EventsAsJsonLines) {
 
 }  // namespace
 }  // namespace rmqup::engine
+
+namespace rmqup::engine {
+namespace {
+
+TEST(Report, JournalRecordsBecomePhaseEventsForAResumedRoll) {
+    std::vector<JournalRecord> recs = {
+        {1, 100, RecordKind::run_started, "", Phase::pending, Phase::pending, "apply"},
+        {2, 200, RecordKind::phase, "broker:a:0", Phase::drain, Phase::confirm_read_only, ""},
+        {3, 300, RecordKind::note, "broker:a:0", Phase::drain, Phase::drain, "note"},
+        {4, 400, RecordKind::phase, "broker:a:0", Phase::paused, Phase::drain, "interrupted"},
+    };
+    auto ev = journal_events(recs);
+    ASSERT_EQ(ev.size(), 2u);
+    EXPECT_EQ(ev[0].phase, Phase::drain);
+    EXPECT_EQ(ev[1].phase, Phase::paused);
+    EXPECT_EQ(ev[1].from, Phase::drain);
+    EXPECT_EQ(ev[1].wall_ms, 400);
+    EXPECT_EQ(ev[1].message, "interrupted");
+}
+
+}  // namespace
+}  // namespace rmqup::engine
