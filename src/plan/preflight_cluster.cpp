@@ -74,7 +74,7 @@ void reconcile(const Inventory& inv, const std::string& ns, const rmq::ClusterIn
     }
 }
 
-std::optional<int> brokerPermission(const rmq::Properties& props) {
+std::optional<int> broker_permission(const rmq::Properties& props) {
     for (const auto& [k, v] : props) {
         if (k == "brokerPermission") {
             try {
@@ -157,7 +157,7 @@ void check_cluster(const Inventory& inv, AdminApi& admin, const PlanRequest& req
                          "broker " + who + " did not answer GET_BROKER_CONFIG: " + cfg.error().describe());
             continue;
         }
-        int perm = brokerPermission(*cfg).value_or(rmq::k_perm_read_write);
+        int perm = broker_permission(*cfg).value_or(rmq::k_perm_read_write);
         view.broker_perm[node.address] = perm;
         if (perm != rmq::k_perm_read_write) {
             findings.add("broker-not-read-write", Severity::warning, who,
