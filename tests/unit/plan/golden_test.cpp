@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "plan_fixture.hpp"
+#include "rmqup/plan/plan_io.hpp"
 #include "rmqup/plan/render.hpp"
 
 using namespace rmqup;
@@ -51,6 +52,10 @@ TEST_P(Golden, OfflinePlanMatches) {
     compare_golden(render_plan(plan, PlanFormat::text), stem + ".txt");
     compare_golden(render_plan(plan, PlanFormat::markdown), stem + ".md");
     compare_golden(render_plan(plan, PlanFormat::json), stem + ".json");
+    // The golden plan file itself verifies (its hash matches its content) and reads back whole.
+    auto back = plan_from_json(read_text(std::string(RMQUP_TEST_DATA) + "/plans/" + stem + ".json"), stem + ".json");
+    ASSERT_TRUE(back.ok()) << back.error().describe();
+    EXPECT_EQ(plan_hash(*back), plan_hash(plan));
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, Golden,
