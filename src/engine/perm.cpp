@@ -43,13 +43,21 @@ Status set_perm(Context& ctx, NodeRun& n, int perm) {
     return ok_status();
 }
 
-Status confirm_perm(Context& ctx, NodeRun& n, int perm) {
+Status confirm_perm(Context& ctx, NodeRun& n, int perm, DownNameServers down_policy) {
     const auto& node = *n.node;
     const std::string topic = route_topic(ctx, n);
     const bool want_write = (perm & rmq::k_perm_write) != 0;
+    std::vector<std::string> down;  // NameServers that did not answer in the last check
     auto check = [&]() -> Result<bool> {
+        down.clear();
         for (const auto& ns : ctx.plan().nameservers) {
             auto route = ctx.admin().topic_route(ns, topic);
+            if (!route.ok() && route.error().kind == ErrorKind::unreachable && down_policy == DownNameServers::skip) {
+                // Safety actions: a NameServer we cannot reach must not turn a restored broker
+                // into a "read-only" alarm. It is reported, not waited for.
+                down.push_back(ns);
+                continue;
+            }
             if (!route.ok())
                 return std::move(route).error().with("route of " + topic + " on nameserver " + ns);
             auto it = std::find_if(route->queue_datas.begin(), route->queue_datas.end(),
@@ -69,6 +77,10 @@ Status confirm_perm(Context& ctx, NodeRun& n, int perm) {
                 return false;
             }
         }
+        if (down.size() == ctx.plan().nameservers.size()) {
+            ctx.set_reason("no nameserver answers");
+            return false;
+        }
         return true;
     };
     auto r = ctx.wait_until(n, "routes show perm " + std::to_string(perm) + " on every nameserver",
@@ -76,6 +88,9 @@ Status confirm_perm(Context& ctx, NodeRun& n, int perm) {
                             RetryOn::transient, check);
     if (!r.ok())
         return std::move(r).error().with("confirm perm " + std::to_string(perm) + " of " + node_label(node));
+    for (const auto& ns : down)
+        ctx.say(Level::warning, &n, "nameserver " + ns + " does not answer: perm " + std::to_string(perm) + " of " +
+                                        node_label(node) + " not confirmed there");
     if (*r == WaitResult::timed_out)
         return make_error(ErrorKind::timeout, "routes did not show perm " + std::to_string(perm) + " within " +
                                                   std::to_string(ctx.plan().policy.timeouts.registration.count()) +
@@ -121,7 +136,7 @@ void ensure_not_left_read_only(Context& ctx, NodeRun& n) {
     Context::SafetyScope safety(ctx);
     auto s = set_perm(ctx, n, k_perm_read_write);
     if (s.ok())
-        s = confirm_perm(ctx, n, k_perm_read_write);
+        s = confirm_perm(ctx, n, k_perm_read_write, DownNameServers::skip);
     if (s.ok()) {
         ctx.say(Level::info, &n, label + " restored to perm 6 (read-write)");
         return;

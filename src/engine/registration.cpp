@@ -34,7 +34,8 @@ Error exited_error(const PlanNode& node, const ProcessSpec& spec) {
                                                (spec.log_path.empty() ? std::string("its log") : spec.log_path));
 }
 
-Status await_broker(Context& ctx, NodeRun& n, const std::string& version, const ProcessSpec& spec) {
+Status await_broker(Context& ctx, NodeRun& n, const std::string& version, const ProcessSpec& spec,
+                    DownNameServers down) {
     const auto& node = *n.node;
     const std::string want = version_desc(version);
     bool exited = false;
@@ -52,21 +53,29 @@ Status await_broker(Context& ctx, NodeRun& n, const std::string& version, const 
             ctx.set_reason("runs " + ri->version_desc + ", expected " + want);
             return false;
         }
+        size_t answered = 0;
         for (const auto& ns : ctx.plan().nameservers) {
             auto listed = lists_broker(ctx, ns, node);
+            if (!listed.ok() && listed.error().kind == ErrorKind::unreachable && down == DownNameServers::skip)
+                continue;  // a rollback does not wait for a NameServer we cannot reach
             if (!listed.ok())
                 return std::move(listed).error();
+            ++answered;
             if (!*listed) {
                 ctx.set_reason("not yet registered on nameserver " + ns);
                 return false;
             }
+        }
+        if (answered == 0) {
+            ctx.set_reason("no nameserver answers");
+            return false;
         }
         return true;
     };
     // A booting broker answers oddly (refused, not ready, system errors): all of it is "not yet".
     const Millis timeout = start_timeout(ctx, n);
     auto r = ctx.wait_until(n, node_label(node) + " registered at " + want, timeout,
-                            ctx.plan().policy.drain.poll_interval, RetryOn::any, check);
+                            ctx.plan().policy.drain.poll_interval, RetryOn::any, check, Sampling::cluster_tps);
     if (!r.ok())
         return std::move(r).error().with("await registration of " + node_label(node));
     if (exited)
@@ -120,7 +129,7 @@ Status await_registration_step(Context& ctx, NodeRun& n, const std::string& vers
     const ProcessSpec& spec = rollback ? n.node->current : n.node->target;
     if (n.node->kind == NodeKind::nameserver)
         return await_nameserver(ctx, n, spec);
-    return await_broker(ctx, n, version, spec);
+    return await_broker(ctx, n, version, spec, rollback ? DownNameServers::skip : DownNameServers::fail);
 }
 
 }  // namespace rmqup::engine::detail

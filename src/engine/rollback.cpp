@@ -59,7 +59,7 @@ Status rollback_steps(Context& ctx, NodeRun& n) {
     }
     if (is_master(node)) {
         RMQUP_TRY(set_perm(ctx, n, k_perm_read_write));
-        RMQUP_TRY(confirm_perm(ctx, n, k_perm_read_write));
+        RMQUP_TRY(confirm_perm(ctx, n, k_perm_read_write, DownNameServers::skip));
     }
     return verify_step(ctx, n);
 }

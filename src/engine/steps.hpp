@@ -22,8 +22,11 @@ Status run_step(Context& ctx, NodeRun& n, Phase p);
 
 // UPDATE_BROKER_CONFIG brokerPermission=perm, then waits until every NameServer's route shows
 // the broker's queues with (perm 6) or without (perm 4) the write bit.
+// The upgrade flow requires every NameServer (fail); safety actions (rollback, restoring perm 6)
+// skip NameServers that are unreachable, with a warning naming them.
+enum class DownNameServers { fail, skip };
 Status set_perm(Context& ctx, NodeRun& n, int perm);
-Status confirm_perm(Context& ctx, NodeRun& n, int perm);
+Status confirm_perm(Context& ctx, NodeRun& n, int perm, DownNameServers down = DownNameServers::fail);
 
 // After a failure or interrupt: if n is a running master, restore perm 6 (unless it is mid-stop);
 // if that is impossible, say loudly which broker is read-only and why (ctx.read_only_left).

@@ -236,3 +236,32 @@ TEST(EngineFlow, CanaryGateOpensOnceWhenTheGroupSpansBatches) {
 
 }  // namespace
 }  // namespace rmqup::test
+
+namespace rmqup::test {
+namespace {
+
+TEST(EngineFlow, ANameServerDownFailsTheFlowButNotTheSafetyNet) {
+    Harness h;
+    // Only the masters are rolled; one NameServer is down.
+    std::vector<PlanNode> masters;
+    for (const auto& n : h.plan.nodes)
+        if (n.kind == NodeKind::broker && n.broker_id == 0)
+            masters.push_back(n);
+    h.plan.nodes = masters;
+    h.plan.batches = {{"broker:broker-a:0"}, {"broker:broker-b:0"}};
+    h.cluster.nameservers["127.0.0.3:9876"].proc.running = false;  // and one is down
+    auto s = h.apply();
+    ASSERT_TRUE(s.ok());
+    // perm 4 cannot be confirmed everywhere -> rollback; the rollback's perm 6 skips the dead one.
+    EXPECT_EQ(s->status, engine::RunStatus::rolled_back) << s->message;
+    EXPECT_TRUE(s->read_only_left.empty());
+    bool warned = false;
+    for (const auto& e : h.reporter.events())
+        warned = warned || (e.level == engine::Level::warning &&
+                            e.message.find("nameserver 127.0.0.3:9876 does not answer") != std::string::npos);
+    EXPECT_TRUE(warned);
+    EXPECT_EQ(h.cluster.brokers["127.0.0.10:10911"].perm, 6);
+}
+
+}  // namespace
+}  // namespace rmqup::test
