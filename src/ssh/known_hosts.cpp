@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 #include <spdlog/spdlog.h>
 
@@ -70,6 +71,28 @@ Status append_line(const std::string& path, const std::string& line) {
     return ok_status();
 }
 
+// Loads path line by line: libssh2_knownhost_readfile stops at the first line it cannot parse
+// (@cert-authority, security-key types), which would make every later host look unknown.
+Status load_known_hosts(LIBSSH2_KNOWNHOSTS* kh, const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        struct stat st{};
+        if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) return ok_status();  // no file: every host is unknown
+        return make_error(ErrorKind::host_key, "cannot read known_hosts file " + path + ": " + std::strerror(errno));
+    }
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        const auto first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos || line[first] == '#') continue;
+        if (libssh2_knownhost_readline(kh, line.c_str(), line.size(), LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
+            spdlog::debug("known_hosts {}:{}: line not understood by libssh2, skipped", path, number);
+        }
+    }
+    return ok_status();
+}
+
 }  // namespace
 
 Status verify_host_key(SshShell::Session& s, const SshConfig& config) {
@@ -96,14 +119,7 @@ Status verify_host_key(SshShell::Session& s, const SshConfig& config) {
     KnownHostsGuard guard{kh};
 
     const std::string path = known_hosts_path(config);
-    struct stat st{};
-    if (::stat(path.c_str(), &st) == 0) {
-        if (libssh2_knownhost_readfile(kh, path.c_str(), LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
-            Error e = make_error(ErrorKind::host_key, "cannot read known_hosts file " + path);
-            e.remark = last_error_text(s.ssh);
-            return std::move(e).with("host key of " + where);
-        }
-    }
+    RMQUP_TRY(load_known_hosts(kh, path));
 
     const int mask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW;
     libssh2_knownhost* entry = nullptr;

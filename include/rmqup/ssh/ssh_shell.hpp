@@ -35,6 +35,7 @@ struct SshConfig {
     std::chrono::milliseconds kill_grace{2000};  // remote SIGKILL this long after the timeout's SIGTERM
 };
 
+// Not thread-safe: one SshShell per host, used by one thread at a time.
 class SshShell final : public RemoteShell {
 public:
     explicit SshShell(SshConfig config);

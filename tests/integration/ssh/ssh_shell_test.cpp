@@ -325,6 +325,18 @@ TEST_F(SshTest, FactoryBuildsSshHostOps) {
     EXPECT_TRUE(*exists);
 }
 
+TEST_F(SshTest, UnparsableKnownHostsLinesAreSkipped) {
+    std::ofstream(dir / "known_hosts") << "# comment\n"
+                                       << "this is not a known_hosts line\n"
+                                       << "@cert-authority *.example.com sk-ssh-ed25519@openssh.com AAAAbogus\n"
+                                       << read_text(sshd().known_hosts_path());
+    SshConfig c = config_for(sshd());
+    c.known_hosts = dir / "known_hosts";
+    SshShell shell(c);
+    auto r = shell.exec("true", with_timeout(5s));
+    ASSERT_TRUE(r.ok()) << r.error().describe() << " | " << r.error().remark;
+}
+
 TEST_F(SshTest, KnownUnderAnotherKeyTypeCountsAsChangedNotNew) {
     LocalShell local;
     auto keygen = local.exec("ssh-keygen -q -t ecdsa -N '' -f " + shell_quote(dir / "ecdsa"), with_timeout(10s));
