@@ -5,6 +5,7 @@
 #include <map>
 
 #include "node_flow.hpp"
+#include "rmqup/plan/plan_io.hpp"
 
 namespace rmqup::engine {
 
@@ -209,6 +210,16 @@ States to_map(const std::vector<std::pair<std::string, NodeJournalState>>& v) {
     return States(v.begin(), v.end());
 }
 
+// A journal continues only the plan it was started with.
+Status check_same_plan(const Plan& plan, const std::vector<JournalRecord>& records) {
+    const std::string hash = plan_hash(plan);
+    for (const auto& r : records)
+        if (r.kind == RecordKind::run_started && !r.plan_hash.empty() && r.plan_hash != hash)
+            return make_error(ErrorKind::conflict, "the journal belongs to another plan (hash " + r.plan_hash +
+                                                       ", this plan " + hash + ")");
+    return ok_status();
+}
+
 }  // namespace
 
 Result<RunSummary> run_apply(const Plan& plan, EngineDeps& deps, RunMode mode) {
@@ -216,7 +227,8 @@ Result<RunSummary> run_apply(const Plan& plan, EngineDeps& deps, RunMode mode) {
     const std::int64_t started = deps.clock.wall_ms();
     RMQUP_TRY(ctx.run_record(RecordKind::run_started,
                              std::string(mode == RunMode::dry_run ? "dry-run " : "") + "apply " + plan.cluster +
-                                 " -> " + plan.target_version));
+                                 " -> " + plan.target_version,
+                             plan_hash(plan)));
     return finish(ctx, drive(ctx, {}), started);
 }
 
@@ -224,9 +236,11 @@ Result<RunSummary> run_resume(const Plan& plan, EngineDeps& deps) {
     auto records = deps.journal.load();
     if (!records.ok())
         return std::move(records).error().with("load journal");
+    RMQUP_TRY(check_same_plan(plan, *records));
     Context ctx(plan, deps, RunMode::live);
     const std::int64_t started = deps.clock.wall_ms();
-    RMQUP_TRY(ctx.run_record(RecordKind::run_started, "resume " + plan.cluster + " -> " + plan.target_version));
+    RMQUP_TRY(ctx.run_record(RecordKind::run_started, "resume " + plan.cluster + " -> " + plan.target_version,
+                             plan_hash(plan)));
     return finish(ctx, drive(ctx, to_map(last_states(*records))), started);
 }
 
@@ -234,11 +248,13 @@ Result<RunSummary> run_rollback(const Plan& plan, EngineDeps& deps, const Rollba
     auto records = deps.journal.load();
     if (!records.ok())
         return std::move(records).error().with("load journal");
+    RMQUP_TRY(check_same_plan(plan, *records));
     const States states = to_map(last_states(*records));
     Context ctx(plan, deps, RunMode::live);
     const std::int64_t started = deps.clock.wall_ms();
     RMQUP_TRY(ctx.run_record(RecordKind::run_started,
-                             "rollback " + (scope.broker_name ? "broker " + *scope.broker_name : std::string("all"))));
+                             "rollback " + (scope.broker_name ? "broker " + *scope.broker_name : std::string("all")),
+                             plan_hash(plan)));
     // Brokers in reverse plan order, then NameServers (also reversed): the exact opposite of
     // the upgrade, so NameServers stay newest-first as long as any broker is new.
     std::vector<NodeRun*> order;

@@ -68,6 +68,8 @@ std::string record_to_json(const JournalRecord& r) {
     }
     if (!r.message.empty())
         j["msg"] = r.message;
+    if (!r.plan_hash.empty())
+        j["plan"] = r.plan_hash;
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -92,6 +94,7 @@ Result<JournalRecord> record_from_json(const std::string& line) {
         r.from = *f;
     }
     r.message = j.value("msg", std::string());
+    r.plan_hash = j.value("plan", std::string());
     return r;
 }
 

@@ -89,11 +89,12 @@ Status Context::note(NodeRun& n, const std::string& text) {
     return ok_status();
 }
 
-Status Context::run_record(RecordKind kind, const std::string& text) {
+Status Context::run_record(RecordKind kind, const std::string& text, const std::string& plan_hash) {
     JournalRecord r;
     r.wall_ms = m_deps.clock.wall_ms();
     r.kind = kind;
     r.message = text;
+    r.plan_hash = plan_hash;
     return m_deps.journal.append(r);
 }
 

@@ -46,7 +46,7 @@ public:
     // A journal note (no phase change) and a reporter message.
     Status note(NodeRun& n, const std::string& text);
     void say(Level level, const NodeRun* n, const std::string& text);
-    Status run_record(RecordKind kind, const std::string& text);
+    Status run_record(RecordKind kind, const std::string& text, const std::string& plan_hash = {});
 
     bool interrupted() const;
     // While a safety action runs (restoring perm 6 after Ctrl-C), interrupts are not honoured.

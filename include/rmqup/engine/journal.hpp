@@ -32,6 +32,7 @@ struct JournalRecord {
     Phase phase = Phase::pending;
     Phase from = Phase::pending;
     std::string message;         // human text; never contains secrets
+    std::string plan_hash;       // run_started only: plan_hash() of the plan that runs
 };
 
 // Serialises one record as one JSON line (no trailing newline) and back.

@@ -111,3 +111,31 @@ TEST(Rollback, OneBrokerGroupOnly) {
 
 }  // namespace
 }  // namespace rmqup::test
+
+namespace rmqup::test {
+namespace {
+
+TEST(Resume, RefusesAJournalOfAnotherPlan) {
+    Harness h;
+    h.cluster.on_call = [&](const std::string& op, const std::string&) {
+        if (op == "stop")
+            h.interrupt = true;
+    };
+    auto first = h.apply();
+    ASSERT_TRUE(first.ok());
+    EXPECT_EQ(first->status, engine::RunStatus::interrupted);
+    h.interrupt = false;
+    h.cluster.on_call = nullptr;
+    Plan other = h.plan;
+    other.target_version = "5.3.3";
+    auto d = h.deps();
+    auto r = engine::run_resume(other, d);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::conflict);
+    auto same = engine::run_resume(h.plan, d);
+    ASSERT_TRUE(same.ok());
+    EXPECT_EQ(same->status, engine::RunStatus::completed);
+}
+
+}  // namespace
+}  // namespace rmqup::test
