@@ -39,6 +39,10 @@ void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
     cmd->add_option("--load-seconds", flags->opts.load_seconds,
                     "How long the traffic sends (default: the plan's expected duration plus a margin)")
         ->check(CLI::Range(5, 3600));
+    cmd->add_option("--first-address", flags->opts.first_address,
+                    "First of the six loopback addresses the nodes use (another cluster may use the defaults)")
+        ->capture_default_str()
+        ->check(CLI::ValidIPV4);
     cmd->add_option("--sim", flags->opts.sim_bin, "Path of rmq-sim (default: next to rmq-upgrade)");
     cmd->add_flag("--setup-only", flags->setup_only,
                   "Start the cluster and the traffic, write the inventory (path in <workdir>/ready), and wait "

@@ -210,7 +210,7 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
     {
         ClusterGuard guard(workdir + "/conf/");
         PortLock port_lock;
-        Topology topology = rehearsal_topology(AddressScheme::loopback);
+        Topology topology = rehearsal_topology(AddressScheme::loopback, opts.first_address);
         LayoutOptions lo;
         lo.workdir = workdir;
         lo.sim_bin = sim;

@@ -34,6 +34,7 @@ struct RehearseOptions {
     RunScope scope = RunScope::full;
     TargetStart target_start = TargetStart::normal;
     std::string sim_bin;  // "" = found next to this executable
+    std::string first_address = "127.0.0.2";  // six consecutive loopback addresses from here
     int load_seconds = 0; // send phase of the traffic; 0 = the plan's expected duration + margin
 };
 

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <random>
 
 namespace rmqup::cli::rehearse {
@@ -56,18 +57,22 @@ std::string Topology::namesrv_addr() const {
 
 bool port_free(const std::string& ip, int port) { return can_bind(ip, port); }
 
-Topology rehearsal_topology(AddressScheme scheme) {
+Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip) {
     const bool lo = scheme == AddressScheme::loopback;
+    const auto dot = first_ip.rfind('.');
+    const std::string prefix = first_ip.substr(0, dot + 1);
+    const int first = std::atoi(first_ip.c_str() + dot + 1);
+    auto ip_at = [&](int i) { return prefix + std::to_string(first + i); };
     Topology t;
     const char* ns_hosts[] = {"ns1", "ns2"};
     for (int i = 0; i < 2; ++i) {
         NameServerSpec ns;
         ns.host = ns_hosts[i];
-        ns.ip = lo ? "127.0.0." + std::to_string(2 + i) : ns.host;
+        ns.ip = lo ? ip_at(i) : ns.host;
         ns.port = lo ? pick_port(ns.ip, 9876, 0, 0) : 9876;
         t.nameservers.push_back(ns);
     }
-    int next_ip = 4;
+    int next_ip = 2;
     for (const char* group : {"broker-a", "broker-b"}) {
         for (std::int64_t id : {0, 1}) {
             BrokerSpec b;
@@ -75,7 +80,7 @@ Topology rehearsal_topology(AddressScheme scheme) {
             b.broker_id = id;
             b.role = id == 0 ? "ASYNC_MASTER" : "SLAVE";
             b.host = std::string(group) + (id == 0 ? "-m" : "-s");
-            b.ip = lo ? "127.0.0." + std::to_string(next_ip++) : b.host;
+            b.ip = lo ? ip_at(next_ip++) : b.host;
             // RocketMQ also binds listenPort-2 (VIP channel) and listenPort+1 (HA).
             b.port = lo ? pick_port(b.ip, 10911, 2, 1) : 10911;
             t.brokers.push_back(b);

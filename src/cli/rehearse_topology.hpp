@@ -44,9 +44,10 @@ enum class AddressScheme {
     docker,    // the compose service names ("ns1", "broker-a-m", ...) on the default ports
 };
 
-// The rehearsal topology with the given addresses. Loopback ports are probed (bind) so that a
-// taken default is replaced by a free port on the same address.
-Topology rehearsal_topology(AddressScheme scheme);
+// The rehearsal topology with the given addresses. Loopback: six consecutive addresses from
+// first_ip ("127.0.0.2": NameServers .2 and .3, brokers .4 to .7); ports are probed (bind) so that
+// a taken default is replaced by a free port on the same address.
+Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip = "127.0.0.2");
 
 // True if ip:port (and, for a broker, the RocketMQ side ports port-2 and port+1) can be bound now.
 bool port_free(const std::string& ip, int port);
