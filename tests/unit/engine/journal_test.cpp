@@ -141,3 +141,49 @@ TEST(Secrets, NeverInJournalEventsOrReports) {
 
 }  // namespace
 }  // namespace rmqup::test
+
+namespace rmqup::test {
+namespace {
+
+struct Crash {};
+
+// Forwards to a FileJournal and "kills the orchestrator" when record crash_at is to be written.
+class CrashingFileJournal final : public engine::Journal {
+public:
+    CrashingFileJournal(engine::Journal& inner, int crash_at) : m_inner(inner), m_crash_at(crash_at) {}
+    Status append(engine::JournalRecord r) override {
+        if (++m_count == m_crash_at)
+            throw Crash{};
+        return m_inner.append(std::move(r));
+    }
+    Result<std::vector<engine::JournalRecord>> load() override { return m_inner.load(); }
+
+private:
+    engine::Journal& m_inner;
+    int m_crash_at;
+    int m_count = 0;
+};
+
+TEST(Journal, CrashMidRunThenResumeFromTheFile) {
+    const std::string dir = temp_dir("crash");
+    Harness h;
+    {
+        auto j = engine::FileJournal::open(dir, engine::JournalOpen::fresh);
+        ASSERT_TRUE(j.ok());
+        CrashingFileJournal crashing(**j, 30);  // in the middle of the broker-a group
+        auto d = h.deps(&crashing);
+        EXPECT_THROW((void)engine::run_apply(h.plan, d), Crash);
+    }  // the lock is released as the process would on death
+    auto j = engine::FileJournal::open(dir, engine::JournalOpen::resume);
+    ASSERT_TRUE(j.ok()) << j.error().describe();
+    auto d = h.deps(j->get());
+    auto r = engine::run_resume(h.plan, d);
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    EXPECT_EQ(r->status, engine::RunStatus::completed);
+    for (const auto& [addr, b] : h.cluster.brokers)
+        EXPECT_EQ(b.proc.starts_of_target, 1) << addr;
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace rmqup::test
