@@ -8,7 +8,7 @@ old="${OLD_VERSION:-4.8.0}"
 new="${NEW_VERSION:-4.9.7}"
 namesrv='ns1:9876;ns2:9876'
 mkdir -p "$out"
-rm -f "$out/roll.done" "$out/verdict.txt"
+rm -f "$out/roll.done" "$out/verdict.txt" "$out/load-seconds" "$out/load.started" "$out/load.json"
 
 say() { printf '%s orchestrator: %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/orchestrator.log"; }
 finish() {
@@ -37,18 +37,40 @@ until rmq-upgrade plan -i "$out/inventory.yaml" -o "$out/plan.json" > "$out/plan
   sleep 5
 done
 cat "$out/plan.txt"
-say "plan accepted: applying $old -> $new (traffic running)"
+
+# rmq-sim load sends for a fixed time: the plan's expected duration plus a margin for the slow
+# steps of real JVMs. The client starts when this file appears.
+load_seconds="$(python3 - "$out/plan.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"Expected duration: (\S+)", text)
+total = 0.0
+if m:
+    for value, unit in re.findall(r"(\d+)(ms|h|m|s)", m.group(1)):
+        total += int(value) * {"h": 3600, "m": 60, "s": 1, "ms": 0.001}[unit]
+print(int(min(max(total * 1.25 + 120, 300), 2700)))
+PY
+)"
+echo "$load_seconds" > "$out/load-seconds"
+waited=0
+while [ ! -e "$out/load.started" ] && [ "$waited" -lt 120 ]; do sleep 1; waited=$((waited + 1)); done
+[ -e "$out/load.started" ] || finish 1 "FAILED: the client did not start its traffic"
+say "plan accepted: traffic runs for ${load_seconds}s; applying $old -> $new in 15s"
+sleep 15
 
 apply_rc=0
 rmq-upgrade apply --plan "$out/plan.json" --yes --journal "$out/journal" --report "$out" \
   --events "$out/events.jsonl" || apply_rc=$?
 say "apply exited with $apply_rc"
+traffic_left=1
+[ -s "$out/load.json" ] && traffic_left=0
 
-# Stop the client and wait for its counts.
+# The traffic runs out on the upgraded cluster; then the client writes its counts.
 touch "$out/roll.done"
 waited=0
-while [ ! -s "$out/load.json" ] && [ "$waited" -lt 180 ]; do sleep 2; waited=$((waited + 2)); done
+while [ ! -s "$out/load.json" ] && [ "$waited" -lt $((load_seconds + 180)) ]; do sleep 2; waited=$((waited + 2)); done
 [ -s "$out/load.json" ] || finish 1 "FAILED: the client wrote no load.json"
+[ "$traffic_left" -eq 1 ] || finish 1 "FAILED: the traffic ended before the roll did (see load.json)"
 
 rmq-upgrade cluster -n "$namesrv" --json > "$out/cluster-after.json" || true
 # NameServers report no version over the protocol: look at the process on each host.

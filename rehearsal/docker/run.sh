@@ -8,6 +8,11 @@ export OLD_VERSION="${OLD_VERSION:-4.8.0}"
 export NEW_VERSION="${NEW_VERSION:-4.9.7}"
 export REHEARSAL_OUT="${REHEARSAL_OUT:-$here/out}"
 mkdir -p "$REHEARSAL_OUT"
+# A fresh run: the client and the orchestrator coordinate through files in this folder.
+for f in load-seconds load.started load.json load.json.part roll.done verdict.txt plan.json; do
+  rm -f "$REHEARSAL_OUT/$f"
+done
+rm -rf "$REHEARSAL_OUT/journal"
 # The host images run RocketMQ as uid 3000; the tools containers write here as root.
 chmod 0777 "$REHEARSAL_OUT"
 

@@ -4,6 +4,7 @@
 // (inventory, node configs) equal to what the suite's rehearsal generator renders, so the kit and
 // the suite's rehearsal never drift apart.
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -188,4 +189,20 @@ TEST(Kit, ScriptsPassShellcheck) {
     ASSERT_GE(scripts, 4);
     auto r = run(argv, std::chrono::seconds(60));
     EXPECT_EQ(r.status, 0) << r.output;
+}
+
+TEST(Kit, GithubActionsExampleRunsTheKit) {
+    // The example workflow is YAML whose job runs the kit's run script with both versions set
+    YAML::Node wf = YAML::LoadFile(k_kit + "/github-actions.yml");
+    auto steps = wf["jobs"]["rehearse"]["steps"];
+    ASSERT_TRUE(steps.IsSequence());
+    bool runs_kit = false;
+    for (const auto& step : steps) {
+        if (step["run"] && step["run"].as<std::string>().find("rehearsal/docker/run.sh") != std::string::npos) {
+            runs_kit = true;
+            EXPECT_TRUE(step["env"]["OLD_VERSION"]);
+            EXPECT_TRUE(step["env"]["NEW_VERSION"]);
+        }
+    }
+    EXPECT_TRUE(runs_kit);
 }
