@@ -28,6 +28,8 @@ namespace rmqsim {
 // Sim-private request code: a slave asks its master for commit-log bytes from ext `offset`
 // (reply body = whole records, ext `maxOffset`). Codes >= 30000 are unused by RocketMQ.
 inline constexpr int k_code_sim_replicate = 30001;
+// GET_CONSUMER_LIST_BY_GROUP: a Java push consumer's rebalance needs it.
+inline constexpr int k_code_get_consumer_list_by_group = 38;
 
 struct BrokerOptions {
     std::string config_path;

@@ -122,6 +122,20 @@ std::optional<rmq::RemotingCommand> Broker::handle(const ConnectionPtr& c, const
         if (!hb.ok())
             return reply(req, rmq::rc::system_error, "heartbeat body decode failed");
         m_clients.heartbeat(*hb, c->id(), c->remote_address(), req.language, req.version);
+        // A clustering consumer group gets its retry topic, as a real broker creates it on heartbeat.
+        bool created = false;
+        for (const auto& cd : hb->consumer_data_set) {
+            std::string retry = "%RETRY%" + cd.group_name;
+            if (cd.message_model == "CLUSTERING" && m_cfg.broker_id() == 0 && !m_topics->find(retry)) {
+                m_topics->upsert(rmq::TopicConfig{retry, 1, 1, rmq::k_perm_read_write, "SINGLE_TAG", 0, false, {}},
+                                 now_ms());
+                created = true;
+            }
+        }
+        if (created) {
+            (void)m_topics->persist();
+            register_all(RegisterMode::oneway, [] {});
+        }
         return reply(req, rmq::rc::success);
     }
     case rmq::code::unregister_client:
@@ -143,6 +157,15 @@ std::optional<rmq::RemotingCommand> Broker::handle(const ConnectionPtr& c, const
             return reply(req, rmq::rc::system_error, "the producer group[" + g + "] not exist");
         auto r = reply(req, rmq::rc::success);
         r.body = rmq::encode_producer_connection(*pc);
+        return r;
+    }
+    case k_code_get_consumer_list_by_group: {
+        auto g = ext_str(req, "consumerGroup");
+        auto ids = m_clients.consumer_ids(g);
+        if (ids.empty())
+            return reply(req, rmq::rc::system_error, "no consumer for this group, " + g);
+        auto r = reply(req, rmq::rc::success);
+        r.body = nlohmann::json{{"consumerIdList", ids}}.dump();
         return r;
     }
     case k_code_sim_replicate: {

@@ -71,6 +71,15 @@ std::optional<rmq::ProducerConnection> ClientRegistry::producer_connection(const
     return pc;
 }
 
+std::vector<std::string> ClientRegistry::consumer_ids(const std::string& group) const {
+    std::vector<std::string> out;
+    auto it = m_consumers.find(group);
+    if (it != m_consumers.end())
+        for (const auto& [id, c] : it->second.clients)
+            out.push_back(id);
+    return out;
+}
+
 bool ClientRegistry::has_subscription(const std::string& group, const std::string& topic) const {
     auto it = m_consumers.find(group);
     if (it == m_consumers.end())

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rmqup/remoting/model.hpp"
 
@@ -23,6 +24,8 @@ public:
 
     std::optional<rmqup::rmq::ConsumerConnection> consumer_connection(const std::string& group) const;
     std::optional<rmqup::rmq::ProducerConnection> producer_connection(const std::string& group) const;
+    // Client ids of a consumer group (GET_CONSUMER_LIST_BY_GROUP); empty when offline.
+    std::vector<std::string> consumer_ids(const std::string& group) const;
     // The registered subscription of a group for a topic (pull without FLAG_SUBSCRIPTION).
     bool has_subscription(const std::string& group, const std::string& topic) const;
 

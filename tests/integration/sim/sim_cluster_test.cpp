@@ -165,6 +165,40 @@ TEST_F(SimCluster, BrokerRegistersAnswersAdminCallsAndStopsCleanly) {
     EXPECT_EQ(unknown->code, 3);
     EXPECT_EQ(unknown->remark.value_or(""), " request type 9999 not supported");
 
+    // A consumer's heartbeat: connection list, consumer id list (rebalance), retry topic.
+    rmq::HeartbeatData hb;
+    hb.client_id = "127.0.0.1@4242";
+    hb.producer_groups = {"PG1"};
+    rmq::ConsumerData cd;
+    cd.group_name = "CG1";
+    rmq::SubscriptionData sd;
+    sd.topic = "TBW102";
+    cd.subscription_data_set.push_back(sd);
+    hb.consumer_data_set.push_back(cd);
+    ASSERT_EQ(call(addr, rmq::code::heart_beat, {}, rmq::encode_heartbeat(hb)).value().code, 0);
+    auto ids = call(addr, 38, {{"consumerGroup", "CG1"}}).value();
+    EXPECT_EQ(ids.code, 0);
+    EXPECT_NE(ids.body.find("127.0.0.1@4242"), std::string::npos);
+    auto conns = call(addr, rmq::code::get_consumer_connection_list, {{"consumerGroup", "CG1"}}).value();
+    ASSERT_EQ(conns.code, 0);
+    auto cc = rmq::decode_consumer_connection(conns.body).value();
+    ASSERT_EQ(cc.connection_set.size(), 1u);
+    EXPECT_EQ(cc.connection_set[0].client_id, "127.0.0.1@4242");
+    EXPECT_EQ(call(addr, rmq::code::get_producer_connection_list, {{"producerGroup", "PG1"}}).value().code, 0);
+    EXPECT_TRUE(eventually(2s, [&] { return route("%RETRY%CG1").has_value(); }));
+    ASSERT_TRUE(call(addr, rmq::code::unregister_client,
+                     {{"clientID", "127.0.0.1@4242"}, {"producerGroup", "PG1"}, {"consumerGroup", "CG1"}})
+                    .ok());
+    auto gone = call(addr, rmq::code::get_consumer_connection_list, {{"consumerGroup", "CG1"}}).value();
+    EXPECT_EQ(gone.code, 206);
+    EXPECT_EQ(gone.remark.value_or(""), "the consumer group[CG1] not online");
+    auto stats = call(addr, rmq::code::get_topic_stats_info, {{"topic", "TBW102"}}).value();
+    ASSERT_EQ(stats.code, 0);
+    EXPECT_EQ(rmq::decode_topic_stats(stats.body).value().offset_table.size(), 8u);
+    auto cstats = call(addr, rmq::code::get_consume_stats, {{"consumerGroup", "CG1"}, {"topic", "TBW102"}}).value();
+    ASSERT_EQ(cstats.code, 0);
+    EXPECT_EQ(rmq::decode_consume_stats(cstats.body).value().offset_table.size(), 8u);
+
     // SIGTERM: unregister, abort marker removed, exit 0.
     brokers["broker-a-0"]->kill(SIGTERM);
     EXPECT_EQ(brokers["broker-a-0"]->wait_exit(5s).value_or(-1), 0);
