@@ -1,6 +1,7 @@
 // SshShell: commands and uploads over one reused libssh2 session, every step under a deadline.
 #include "rmqup/ssh/ssh_shell.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
@@ -115,7 +116,8 @@ Result<ExecResult> SshShell::exec_once(const std::string& command, const ExecOpt
     // The host enforces the timeout itself, killing the command's whole process group, so a
     // command outlives neither its deadline nor a lost connection.
     std::string wrapped = "timeout -k " + host_scripts::seconds_text(m_config.kill_grace) + " " +
-                          host_scripts::seconds_text(opts.timeout) + " sh -c " + shell_quote(command);
+                          host_scripts::seconds_text(std::max(opts.timeout, std::chrono::milliseconds(1))) +
+                          " sh -c " + shell_quote(command);  // timeout(1) treats 0 as "no limit"
     if (m_config.sudo == SudoMode::non_interactive || opts.use_sudo) wrapped = "sudo -n " + wrapped;
 
     auto opened = open_channel(s, deadline);

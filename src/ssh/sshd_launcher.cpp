@@ -210,11 +210,12 @@ Status SshdInstance::write_files() {
 Status SshdInstance::start() {
     if (running()) return ok_status();
     if (!sshd_available()) return make_error(ErrorKind::io, "sshd or ssh-keygen is not installed");
-    if (m_options.port == 0) {
+    // A restart after stop() keeps the port, keys and known_hosts line of the first start.
+    if (m_port == 0 && m_options.port == 0) {
         auto port = pick_free_port(m_options.address);
         if (!port.ok()) return std::move(port).error();
         m_port = *port;
-    } else {
+    } else if (m_port == 0) {
         m_port = m_options.port;
     }
     if (m_dir.empty()) RMQUP_TRY(write_files());

@@ -30,7 +30,7 @@ public:
     SshdInstance& operator=(const SshdInstance&) = delete;
 
     // Generates keys and config in a new temporary directory, starts sshd -D -e and waits until the
-    // port accepts connections. Errors: io (keygen, fork), timeout (port never opened), rejected
+    // port accepts connections. After stop(), start() again reuses port, keys and known_hosts. Errors: io (keygen, fork), timeout (port never opened), rejected
     // (sshd exited; its log in the remark).
     Status start();
     // Kills sshd and every process it forked (sessions and the commands they run); idempotent.

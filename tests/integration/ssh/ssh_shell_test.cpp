@@ -437,6 +437,27 @@ TEST(SshdOwn, SshdKilledMidCommandFailsWithoutHanging) {
     EXPECT_LT(SteadyClock::now() - started, 5s);
 }
 
+TEST(SshdOwn, RestartKeepsPortAndHostKeyAndTheShellReconnects) {
+    if (!sshd_available()) GTEST_SKIP() << "openssh-server not installed";
+    SshdOptions o;
+    o.address = "127.0.0.3";
+    SshdInstance sshd(o);
+    ASSERT_TRUE(sshd.start().ok());
+    const int port = sshd.port();
+    SshShell shell(config_for(sshd));
+    ASSERT_TRUE(shell.exec("true", with_timeout(5s)).ok());
+    sshd.stop();
+    auto down = shell.exec("true", with_timeout(5s));
+    ASSERT_FALSE(down.ok());
+    EXPECT_EQ(down.error().kind, ErrorKind::unreachable) << down.error().describe();
+    auto restarted = sshd.start();
+    ASSERT_TRUE(restarted.ok()) << restarted.error().describe() << " | " << restarted.error().remark;
+    EXPECT_EQ(sshd.port(), port);
+    auto up = shell.exec("echo up", with_timeout(5s));
+    ASSERT_TRUE(up.ok()) << up.error().describe();
+    EXPECT_EQ(up->out, "up\n");
+}
+
 TEST(SshdOwn, PassphraseProtectedKey) {
     if (!sshd_available()) GTEST_SKIP() << "openssh-server not installed";
     SshdOptions o;
