@@ -39,8 +39,9 @@ void Connection::start_read() {
                 self->close();
                 return;
             }
-            if (self->m_on_request)
-                self->m_on_request(self, std::move(cmd).value());
+            // A copy: the handler may close this connection, which drops m_on_request.
+            if (auto handler = self->m_on_request)
+                handler(self, std::move(cmd).value());
         }
         self->m_in.erase(0, consumed);
         if (self->m_open)
