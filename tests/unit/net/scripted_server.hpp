@@ -51,9 +51,13 @@ struct SeenFrame {
     }
 };
 
-// Raw bytes of a fixture frame (RMQUP_FIXTURES/rocketmq-4.9.7/<name>.<kind>.bin).
+// Raw bytes of a real 4.9.7 frame: tests/data/fixtures/<name>.<kind>.bin (the repository's copy),
+// else RMQUP_FIXTURES/rocketmq-4.9.7/<name>.<kind>.bin (the shared capture).
 inline std::string fixture(const std::string& name, const std::string& kind = "response") {
-    std::string path = std::string(RMQUP_FIXTURES) + "/rocketmq-4.9.7/" + name + "." + kind + ".bin";
+    std::string file = name + "." + kind + ".bin";
+    std::string path = std::string(RMQUP_TEST_DATA) + "/fixtures/" + file;
+    if (!std::ifstream(path))
+        path = std::string(RMQUP_FIXTURES) + "/rocketmq-4.9.7/" + file;
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw std::runtime_error("missing fixture " + path);
