@@ -34,6 +34,7 @@ public:
     // Sends req to addr ("ip:port") and waits for the matching response. Assigns the opaque, fills
     // language/version, signs when ACL is configured. Errors: unreachable, timeout, protocol.
     // A response with a non-zero code is NOT an error here: the caller interprets codes.
+    // Safe from several threads at once; never call it from a call_async callback (I/O thread).
     Result<rmq::RemotingCommand> call(const std::string& addr, rmq::RemotingCommand req,
                                       std::optional<std::chrono::milliseconds> timeout = {});
     // The same, without blocking: done runs on the client's I/O thread exactly once.
