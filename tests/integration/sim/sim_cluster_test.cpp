@@ -158,6 +158,16 @@ TEST_F(SimCluster, BrokerRegistersAnswersAdminCallsAndStopsCleanly) {
     ASSERT_TRUE(cfg.ok());
     EXPECT_NE(cfg->body.find("brokerPermission=6\n"), std::string::npos);
     EXPECT_TRUE(cfg->ext("version").has_value());
+    auto real_cfg = rmq::decode_frame(test::read_text(fs::path(RMQUP_FIXTURES) / "rocketmq-4.9.7" /
+                                                      "getBrokerConfig__02_GET_BROKER_CONFIG.response.bin"))
+                        .value();
+    auto key_set = [](const rmq::Properties& p) {
+        std::set<std::string> k;
+        for (const auto& kv : p)
+            k.insert(kv.first);
+        return k;
+    };
+    EXPECT_EQ(key_set(rmq::parse_properties(cfg->body)), key_set(rmq::parse_properties(real_cfg.body)));
 
     // Unknown code on 4.9.7: code 3 with the real remark.
     auto unknown = call(addr, 9999);
