@@ -6,7 +6,6 @@
 // Permission comes from each broker's own config (GET_BROKER_CONFIG brokerPermission): it is the
 // value the broker registers with, and it exists whatever topics the cluster has.
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <memory>
