@@ -322,7 +322,8 @@ TEST(HostChecks, UnreachableHost) {
 TEST(HostChecks, JavaTooOldForAnyRocketMQ) {
     Hosts hosts;
     hosts.ops["h1"].facts_value.java_version = "1.7.0_80";
-    auto* f = finding(plan_with_hosts(hosts), "java-version");
+    auto plan = plan_with_hosts(hosts);
+    auto* f = finding(plan, "java-version");
     ASSERT_TRUE(f);
     EXPECT_EQ(f->severity, Severity::error);
 }
