@@ -176,9 +176,14 @@ std::chrono::seconds traffic_length(const Plan& plan, int given_seconds) {
 
 int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& err) {
     const auto t0 = SteadyClock::now();
+    // Ctrl-C / SIGTERM: interrupts the roll (full) or ends the wait for the external apply
+    // (setup-only: a second signal then interrupts the wait for the traffic as well).
     std::atomic<bool> interrupted{false};
+    std::atomic<int> signal_count{0};
     // Before any thread exists: every later thread inherits the blocked signal mask.
-    SignalWatcher signals([&interrupted](int) { interrupted = true; });
+    SignalWatcher signals([&](int) {
+        if (++signal_count > 1 || opts.scope == RunScope::full) interrupted = true;
+    });
     Reaper reaper;
 
     RehearsalResult result;
@@ -279,7 +284,7 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         const auto load_t0 = SteadyClock::now();
         err << "rehearse: traffic at " << opts.rate << " msg/s on " << k_topic << " for " << traffic.count()
             << " s (rmq-sim load, pid " << load->pid() << ")\n";
-        pause_for(std::chrono::seconds(3), interrupted);
+        pause_for(std::chrono::seconds(3), interrupted);  // traffic flows before the first restart
 
         const auto roll_t0 = SteadyClock::now();
         if (opts.scope == RunScope::setup_only) {
@@ -290,7 +295,8 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
             err << "rehearse: ready; inventory " << layout->inventory() << "\n"
                 << "rehearse: run `rmq-upgrade apply` with it; stop this with Ctrl-C (SIGINT/SIGTERM) to verify and report\n";
             if (opts.format == OutputFormat::text) out << "inventory: " << layout->inventory() << std::endl;
-            while (!interrupted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            while (signal_count == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            err << "rehearse: stopping: waiting for the traffic to finish, then verifying (signal again to abort)\n";
             result.engine_status = "external";
         } else {
             err << "rehearse: rolling " << opts.from_version << " -> " << opts.to_version << " with "
@@ -321,7 +327,8 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         int bad = judge_nodes(result.nodes, opts.to_version);
         result.total_ms = ms_since(t0);
         const bool engine_ok = result.engine_status == "completed" || result.engine_status == "external";
-        result.passed = engine_ok && bad == 0 && result.load_ok && result.load.lost == 0 && result.read_only_left.empty();
+        result.passed = engine_ok && bad == 0 && result.load_ok && result.load.lost == 0 && result.read_only_left.empty() &&
+                        result.failures.empty();
         {
             std::ofstream j(workdir + "/rehearsal.json");
             j << render_result_json(result);

@@ -144,7 +144,7 @@ TEST_F(Rehearsal, RollingUpgradeUnderTrafficLosesNothing) {
     EXPECT_EQ(report["passed"], true);
     EXPECT_EQ(report["engineStatus"], "completed");
     EXPECT_EQ(report["lost"], 0);
-    EXPECT_GT(report["acked"].get<long>(), 1000);  // the traffic really ran through the roll
+    EXPECT_GT(report.value("acked", 0L), 1000);  // the traffic really ran through the roll
     EXPECT_EQ(report["received"], report["acked"]);
     expect_cluster_at(report, "4.9.7");
     // and every node was started at the target exactly once, with the Markdown and HTML reports written
@@ -188,7 +188,7 @@ TEST_F(Rehearsal, OrchestratorKilledMidDrainResumesWithoutRestartingANodeTwice) 
     auto report = parse_report(out("setup"));
     EXPECT_EQ(*rc, 0) << out("setup") << err("setup");
     EXPECT_EQ(report["lost"], 0) << out("setup");
-    EXPECT_GT(report["acked"].get<long>(), 1000);
+    EXPECT_GT(report.value("acked", 0L), 1000);
     expect_cluster_at(report, "4.9.7");
     // and no node was started at the target twice (the crash fell before any second start)
     auto starts = starts_of(workdir() + "/starts.log", "4.9.7");
@@ -207,7 +207,7 @@ TEST_F(Rehearsal, NewVersionThatCannotStartIsRolledBack) {
     // and the cluster serves again: every broker back on 4.8.0, read-write, registered, routed;
     // the traffic lost nothing
     EXPECT_EQ(report["lost"], 0);
-    EXPECT_GT(report["acked"].get<long>(), 500);
+    EXPECT_GT(report.value("acked", 0L), 500);
     ASSERT_EQ(report["nodes"].size(), 6u);
     for (const auto& n : report["nodes"]) {
         SCOPED_TRACE(n.dump());
