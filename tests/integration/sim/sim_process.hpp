@@ -21,19 +21,25 @@
 
 namespace rmqsim::test {
 
-// A port that is free right now on ip (bind to 0, read it back).
+// A port that is free right now on ip, chosen below the kernel's ephemeral range (32768+) so that
+// outgoing client connections cannot take it before a simulated server binds (or re-binds) it.
 inline std::uint16_t free_port(const std::string& ip) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    ::inet_pton(AF_INET, ip.c_str(), &a.sin_addr);
-    a.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    std::uint16_t p = ntohs(a.sin_port);
-    ::close(fd);
-    return p;
+    static std::uint32_t seed = static_cast<std::uint32_t>(::getpid()) * 7919u +
+                                static_cast<std::uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        seed = seed * 1664525u + 1013904223u;
+        auto port = static_cast<std::uint16_t>(20000 + (seed >> 8) % 12000);
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        ::inet_pton(AF_INET, ip.c_str(), &a.sin_addr);
+        a.sin_port = htons(port);
+        bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+        ::close(fd);
+        if (ok)
+            return port;
+    }
+    return 0;
 }
 
 class SimProcess {
