@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -86,7 +87,7 @@ protected:
 
     std::string m_dir;
     std::string m_first_address;
-    std::vector<ChildProcess> m_children;
+    std::deque<ChildProcess> m_children;  // deque: references returned by start() stay valid
 };
 
 nlohmann::json parse_report(const std::string& text) {
