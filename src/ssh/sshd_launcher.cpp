@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -229,6 +230,7 @@ Status SshdInstance::start() {
     const std::string log = log_path();
     const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (log_fd < 0) return errno_error("open " + log);
+    const pid_t owner = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(log_fd);
@@ -236,6 +238,10 @@ Status SshdInstance::start() {
     }
     if (pid == 0) {
         ::setpgid(0, 0);
+        // sshd dies with the thread that started it, even when that process is SIGKILLed and never
+        // runs stop(): a killed test or rehearsal must not leave listeners behind.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != owner) ::_exit(1);
         const int devnull = ::open("/dev/null", O_RDWR);
         if (devnull >= 0) {
             ::dup2(devnull, 0);

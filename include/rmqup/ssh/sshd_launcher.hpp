@@ -32,6 +32,7 @@ public:
     // Generates keys and config in a new temporary directory, starts sshd -D -e and waits until the
     // port accepts connections. After stop(), start() again reuses port, keys and known_hosts. Errors: io (keygen, fork), timeout (port never opened), rejected
     // (sshd exited; its log in the remark).
+    // sshd is tied to the calling thread (PR_SET_PDEATHSIG): it dies if that thread ends without stop().
     Status start();
     // Kills sshd and every process it forked (sessions and the commands they run); idempotent.
     void stop();
