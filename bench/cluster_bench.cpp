@@ -7,8 +7,8 @@
 //   cluster-2     a scripted NameServer listing 2 brokers + 2 scripted brokers (runtime info, config)
 //   cluster-500   the same with 500 brokers, each on its own loopback port
 //   routes-10000  10,000 GET_ROUTEINFO_BY_TOPIC requests in flight at once, decoded
-// The CLI runs as a child process (fork/exec, stdout to /dev/null); wall time is measured around
-// fork..wait4 and peak RSS is the child's ru_maxrss.
+// The CLI runs as a child process (vfork/exec from a small probe process, stdout to /dev/null); wall
+// time is measured around vfork..wait4 and peak RSS is the CLI's own ru_maxrss.
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -136,27 +136,52 @@ struct Stats {
     int exit_code = -1;
 };
 
-Stats run_child(const std::string& cli, const std::vector<std::string>& args) {
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(cli.c_str()));
-    for (const auto& a : args)
-        argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
+// Linux records the old address space's RSS high-water mark in ru_maxrss at exec, so a child
+// forked from this (large) process would report our pages too. The CLI is therefore started by a
+// fresh copy of this program (`--rss-probe`, a few hundred KiB) that vforks it and reports the
+// CLI's own peak RSS and wall time on a pipe.
+int rss_probe(int argc, char** argv) {
+    std::vector<char*> cli_argv(argv + 2, argv + argc);
+    cli_argv.push_back(nullptr);
     auto start = Clock::now();
-    pid_t pid = fork();
+    pid_t pid = vfork();
     if (pid == 0) {
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
-        execv(cli.c_str(), argv.data());
+        execv(cli_argv[0], cli_argv.data());
         _exit(127);
     }
     int status = 0;
     rusage ru{};
     wait4(pid, &status, 0, &ru);
+    double wall = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    std::printf("%.3f %ld %d\n", wall, ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    return 0;
+}
+
+Stats run_child(const std::string& cli, const std::vector<std::string>& args) {
+    std::vector<std::string> words = {"/proc/self/exe", "--rss-probe", cli};
+    words.insert(words.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    int fds[2];
     Stats s;
-    s.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    s.max_rss_kib = ru.ru_maxrss;
-    s.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (pipe(fds) != 0) return s;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        execv("/proc/self/exe", argv.data());
+        _exit(127);
+    }
+    close(fds[1]);
+    std::string out;
+    char buf[256];
+    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    close(fds[0]);
+    waitpid(pid, nullptr, 0);
+    if (std::sscanf(out.c_str(), "%lf %ld %d", &s.wall_ms, &s.max_rss_kib, &s.exit_code) != 3) s.exit_code = -1;
     return s;
 }
 
@@ -261,6 +286,7 @@ void bench_routes(int topics) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 2 && std::strcmp(argv[1], "--rss-probe") == 0) return rss_probe(argc, argv);
     // Default: <build>/src/rmq-upgrade next to <build>/bench/bench_cluster_bench.
     std::string cli = std::filesystem::canonical(std::filesystem::read_symlink("/proc/self/exe")).parent_path().parent_path() /
           "src" / "rmq-upgrade";

@@ -13,6 +13,7 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "rmqup/core/time_text.hpp"
 #include "rmqup/inventory/inventory.hpp"
 #include "rmqup/net/remoting_admin.hpp"
 #include "rmqup/plan/census.hpp"
@@ -44,15 +45,6 @@ Result<Inventory> load(const std::string& path) {
         std::cerr << inv.error().message << "\n";
     }
     return inv;
-}
-
-std::string now_iso() {
-    auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 // "${ENV}" / "file:/path" references are resolved; anything else is the literal access key.
@@ -119,7 +111,7 @@ int run_plan(const PlanFlags& f, const GlobalOptions& g) {
     PlanRequest req;
     req.accepted_risks = f.accept_risks;
     req.offline = f.offline;
-    req.created_at = now_iso();
+    req.created_at = iso8601_utc_now();
 
     std::unique_ptr<net::RemotingClient> client;
     std::unique_ptr<net::RemotingAdmin> admin;
@@ -220,7 +212,7 @@ int run_diff_topics(const PlanFlags& f, const GlobalOptions& g) {
         break;
     }
     if (!answered) return report_error(last ? *last : make_error(ErrorKind::unreachable, "no NameServer answered"));
-    auto after = take_topic_snapshot(admin, masters, before->cluster, now_iso());
+    auto after = take_topic_snapshot(admin, masters, before->cluster, iso8601_utc_now());
     if (!after) return report_error(after.error());
     auto diff = diff_topics(*before, *after);
     std::cout << diff_to_text(diff);

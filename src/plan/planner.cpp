@@ -1,27 +1,14 @@
 #include "rmqup/plan/planner.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
+
+#include "rmqup/core/time_text.hpp"
 
 #include "nodes.hpp"
 #include "ordering.hpp"
 #include "preflight.hpp"
 
 namespace rmqup {
-
-namespace {
-
-std::string iso_now() {
-    auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-}  // namespace
 
 Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest& req) {
     using namespace plan_detail;
@@ -33,7 +20,7 @@ Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest&
     for (const auto& h : inv.hosts) plan.hosts.push_back(h.access);
     plan.acl_access_key_ref = inv.acl.access_key;
     plan.acl_secret_key_ref = inv.acl.secret_key_ref;
-    plan.created_at = req.created_at.empty() ? iso_now() : req.created_at;
+    plan.created_at = req.created_at.empty() ? iso8601_utc_now() : req.created_at;
     plan.inventory_path = inv.source;
 
     auto nodes = build_nodes(inv);
