@@ -27,7 +27,7 @@ void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
         "master + slave) under live traffic, and report lost messages, send failures, duplicates and versions");
     cmd->add_option("--workdir", flags->opts.workdir, "Work directory (default: a fresh temporary directory)");
     cmd->add_flag("--json", flags->json, "Print the report as one JSON object (with a 'lost' count)");
-    cmd->add_flag("--keep", flags->opts.keep, "Keep the work directory (configs, logs, journal, reports)");
+    cmd->add_flag("--keep", flags->opts.keep, "Keep the whole work directory (configs, stores, logs, journal); by default only the reports stay after a success");
     cmd->add_option("--from", flags->opts.from_version, "Version the cluster starts at")->capture_default_str();
     cmd->add_option("--to", flags->opts.to_version, "Version to upgrade to")->capture_default_str();
     cmd->add_option("--rate", flags->opts.rate, "Messages per second sent throughout")

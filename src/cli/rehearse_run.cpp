@@ -337,10 +337,15 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         out.flush();
         exit_code = result.passed ? 0 : signals.received() && opts.scope == RunScope::full ? 130 : 1;
     }
-    // The cluster is gone (guard); keep the evidence of a failure or when asked.
+    // The cluster is gone (guard); keep the evidence of a failure or when asked. After a success
+    // only the reports the summary points at stay (stores, configs, logs and keys go).
     if (temporary && !opts.keep && exit_code == 0) {
         std::error_code ec;
-        fs::remove_all(workdir, ec);
+        for (const auto& entry : fs::directory_iterator(workdir, ec)) {
+            const auto name = entry.path().filename().string();
+            if (name == "report.md" || name == "report.html" || name == "rehearsal.json") continue;
+            fs::remove_all(entry.path(), ec);
+        }
     } else if (exit_code != 0) {
         err << "rehearse: work directory kept: " << workdir << "\n";
     }
