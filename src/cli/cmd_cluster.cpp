@@ -144,16 +144,30 @@ void print_view_text(const net::ClusterView& view) {
         std::cout << "NameServers disagree: " << d << "\n";
 }
 
+// The client and admin every command here talks through, built once ACL credentials are resolved.
+struct Remote {
+    Remote(std::chrono::milliseconds t, std::optional<rmq::AclCredentials> acl)
+        : timeout(t), client(client_options(t, std::move(acl))), admin(client, t) {}
+    std::chrono::milliseconds timeout;
+    net::RemotingClient client;
+    net::RemotingAdmin admin;
+};
+
+Result<std::unique_ptr<Remote>> open_remote(const Flags& f, const GlobalOptions& g) {
+    auto acl = resolve_acl(g);
+    if (!acl)
+        return std::move(acl).error();
+    return std::make_unique<Remote>(std::chrono::milliseconds(f.timeout_ms), std::move(acl).value());
+}
+
 int run_cluster(const Flags& f, const GlobalOptions& g) {
     auto ns = parse_addr_list(f.nameservers);
     if (!ns)
         return report_error(std::move(ns).error().with("option -n"));
-    auto acl = resolve_acl(g);
-    if (!acl)
-        return report_error(acl.error());
-    std::chrono::milliseconds timeout(f.timeout_ms);
-    net::RemotingClient client(client_options(timeout, *acl));
-    auto view = net::fetch_cluster_view(client, *ns, timeout);
+    auto remote = open_remote(f, g);
+    if (!remote)
+        return report_error(remote.error());
+    auto view = net::fetch_cluster_view((*remote)->client, *ns, (*remote)->timeout);
     if (!view)
         return report_error(view.error());
     if (f.json)
@@ -220,12 +234,10 @@ int run_broker_perm(const Flags& f, const GlobalOptions& g) {
             return report_error(std::move(parsed).error().with("option -n"));
         ns = std::move(parsed).value();
     }
-    auto acl = resolve_acl(g);
-    if (!acl)
-        return report_error(acl.error());
-    std::chrono::milliseconds timeout(f.timeout_ms);
-    net::RemotingClient client(client_options(timeout, *acl));
-    net::RemotingAdmin admin(client, timeout);
+    auto remote = open_remote(f, g);
+    if (!remote)
+        return report_error(remote.error());
+    auto& admin = (*remote)->admin;
 
     auto st = admin.update_broker_config(f.broker, {{"brokerPermission", std::to_string(f.perm)}});
     if (!st)
@@ -255,12 +267,10 @@ int run_broker_perm(const Flags& f, const GlobalOptions& g) {
 int run_broker_status(const Flags& f, const GlobalOptions& g) {
     if (auto st = check_addr(f.broker); !st)
         return report_error(std::move(st).error().with("option --broker"));
-    auto acl = resolve_acl(g);
-    if (!acl)
-        return report_error(acl.error());
-    std::chrono::milliseconds timeout(f.timeout_ms);
-    net::RemotingClient client(client_options(timeout, *acl));
-    net::RemotingAdmin admin(client, timeout);
+    auto remote = open_remote(f, g);
+    if (!remote)
+        return report_error(remote.error());
+    auto& admin = (*remote)->admin;
     auto info = admin.runtime_info(f.broker);
     if (!info)
         return report_error(info.error());
@@ -279,12 +289,10 @@ int run_route(const Flags& f, const GlobalOptions& g) {
     auto ns = parse_addr_list(f.nameservers);
     if (!ns)
         return report_error(std::move(ns).error().with("option -n"));
-    auto acl = resolve_acl(g);
-    if (!acl)
-        return report_error(acl.error());
-    std::chrono::milliseconds timeout(f.timeout_ms);
-    net::RemotingClient client(client_options(timeout, *acl));
-    net::RemotingAdmin admin(client, timeout);
+    auto remote = open_remote(f, g);
+    if (!remote)
+        return report_error(remote.error());
+    auto& admin = (*remote)->admin;
     // The first NameServer that answers; a refusal (unknown topic) is final, not retried elsewhere.
     std::optional<Error> last;
     for (const auto& one : *ns) {
