@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 #include <cstdio>
+#include <iostream>
 #include <string>
 
 #include "../sim/sim_process.hpp"
@@ -37,22 +38,45 @@ CliRun run_cli(const std::string& args) {
     return r;
 }
 
+// True when something accepts TCP connections on "ip:port".
+bool accepts(const std::string& addr) {
+    const auto colon = addr.rfind(':');
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(std::stoi(addr.substr(colon + 1))));
+    ::inet_pton(AF_INET, addr.substr(0, colon).c_str(), &a.sin_addr);
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    return ok;
+}
+
 nlohmann::json parse(const std::string& text) {
     auto j = nlohmann::json::parse(text, nullptr, false);
     return j.is_discarded() ? nlohmann::json::object() : j;
 }
 
+// A broker registers the topic named after itself with perm 7 (RW + inherit), as real brokers do.
+constexpr int k_own_topic_perm = 7;
+
 class CliAgainstSim : public ::testing::Test {
 protected:
     void SetUp() override {
         m_dir = temp_dir("cli");
+        // Four distinct free ports chosen before anything starts: a port not bound yet would
+        // otherwise be handed out twice.
+        std::set<std::uint16_t> chosen;
+        while (chosen.size() < 4) chosen.insert(free_port(m_ip));
+        std::vector<std::uint16_t> ports(chosen.begin(), chosen.end());
         for (int i = 0; i < 2; ++i) {
-            m_ns.push_back(m_ip + ":" + std::to_string(free_port(m_ip)));
+            m_ns.push_back(m_ip + ":" + std::to_string(ports[static_cast<std::size_t>(i)]));
             m_procs.push_back(std::make_unique<SimProcess>(std::vector<std::string>{"namesrv", "--listen", m_ns.back()},
                                                            (m_dir / ("ns" + std::to_string(i) + ".log")).string()));
         }
+        // Brokers register at start and then every period: start them once the NameServers listen.
+        for (const auto& ns : m_ns) ASSERT_TRUE(eventually(5s, [&] { return accepts(ns); })) << ns;
         for (const char* name : {"broker-a", "broker-b"}) {
-            const auto port = free_port(m_ip);
+            const auto port = ports[2 + m_brokers.size()];
             m_brokers.push_back(m_ip + ":" + std::to_string(port));
             const auto conf = m_dir / (std::string(name) + ".properties");
             write_text(conf, "brokerClusterName=CliCluster\nbrokerName=" + std::string(name) +
@@ -60,13 +84,14 @@ protected:
                                  std::to_string(port) + "\nnamesrvAddr=" + m_ns[0] + ";" + m_ns[1] +
                                  "\nstorePathRootDir=" + (m_dir / name).string() + "\n");
             m_procs.push_back(std::make_unique<SimProcess>(
-                std::vector<std::string>{"broker", "-c", conf.string(), "--version", "4.9.7"},
+                std::vector<std::string>{"broker", "-c", conf.string(), "--version", "4.9.7", "--register-interval-ms", "2000"},
                 (m_dir / (std::string(name) + ".log")).string()));
         }
     }
     void TearDown() override {
         m_procs.clear();  // SIGKILL and reap every simulator process
-        std::filesystem::remove_all(m_dir);
+        if (HasFailure()) std::cerr << "kept " << m_dir << " (simulator logs) for inspection\n";
+        else std::filesystem::remove_all(m_dir);
     }
     std::string ns_list() const { return "'" + m_ns[0] + ";" + m_ns[1] + "'"; }
 
@@ -76,6 +101,16 @@ protected:
         for (const auto& q : parse(r.out).value("queueDatas", nlohmann::json::array()))
             if (q.value("brokerName", "") == broker) return q.value("perm", -1);
         return -1;
+    }
+
+    // True once both brokers are registered, read-write, on both NameServers (bounded wait).
+    bool wait_registered() {
+        return eventually(15s, [&] {
+            for (const auto& ns : m_ns)
+                for (const char* b : {"broker-a", "broker-b"})
+                    if (route_perm(ns, b, b) != k_own_topic_perm) return false;
+            return true;
+        });
     }
 
     std::string m_ip = "127.0.0.83";
@@ -88,19 +123,24 @@ protected:
 }  // namespace
 
 TEST_F(CliAgainstSim, ClusterShowsEveryBrokerWithVersionAndPermissionOnBothNameServers) {
-    // Given two NameServers and two 4.9.7 brokers registered with both
+    // Given two NameServers and two 4.9.7 brokers registered with both (and past their first second,
+    // when real brokers still answer runtime info with SYSTEM_ERROR)
+    ASSERT_TRUE(wait_registered());
     nlohmann::json view;
-    const bool listed = eventually(15s, [&] {
+    ASSERT_TRUE(eventually(10s, [&] {
         auto r = run_cli("cluster -n " + ns_list() + " --json");
         view = parse(r.out);
         int ready = 0;
         for (const auto& b : view.value("brokers", nlohmann::json::array()))
-            if (b.value("version", "") == "V4_9_7") ++ready;
+            if (b.value("state", "") == "ok") ++ready;
         return r.exit_code == 0 && ready == 2;
-    });
-    ASSERT_TRUE(listed) << view.dump(2);
+    })) << view.dump(2);
 
-    // Then each broker shows cluster, name, id 0, its address, the version and read-write permission
+    // Then each broker shows its version
+    ASSERT_EQ(view.value("brokers", nlohmann::json::array()).size(), 2u) << view.dump(2);
+    for (const auto& b : view["brokers"]) EXPECT_EQ(b.value("version", ""), "V4_9_7") << b.dump();
+
+    // and cluster, name, id 0, its address and read-write permission
     std::set<std::string> addrs;
     for (const auto& b : view["brokers"]) {
         EXPECT_EQ(b.value("cluster", ""), "CliCluster");
@@ -115,11 +155,9 @@ TEST_F(CliAgainstSim, ClusterShowsEveryBrokerWithVersionAndPermissionOnBothNameS
     EXPECT_TRUE(view.value("disagreements", nlohmann::json::array()).empty()) << view.dump(2);
 }
 
-// A broker registers the topic named after itself with perm 7 (RW + inherit), as real brokers do.
-constexpr int k_own_topic_perm = 7;
-
 TEST_F(CliAgainstSim, BrokerPermReallyChangesTheRouteOnEveryNameServer) {
-    ASSERT_TRUE(eventually(15s, [&] { return route_perm(m_ns[1], "broker-a", "broker-a") == k_own_topic_perm; }));
+    // Given both brokers registered, read-write, on both NameServers
+    ASSERT_TRUE(wait_registered());
 
     // When broker-a is made read-only
     auto ro = run_cli("broker perm --broker " + m_brokers[0] + " 4 -n " + ns_list());
@@ -149,7 +187,7 @@ TEST_F(CliAgainstSim, UnreachableAndBadInputExitCodes) {
     auto bad = run_cli("cluster -n 'not-an-address'");
     EXPECT_EQ(bad.exit_code, 2) << bad.out;
     // An unknown topic: the NameServer's refusal (code 17) is a failure, exit 1
-    ASSERT_TRUE(eventually(15s, [&] { return route_perm(m_ns[0], "broker-a", "broker-a") == k_own_topic_perm; }));
+    ASSERT_TRUE(wait_registered());
     auto missing = run_cli("route NoSuchTopic_xyz -n " + m_ns[0]);
     EXPECT_EQ(missing.exit_code, 1) << missing.out;
 }
