@@ -12,6 +12,11 @@ constexpr int k_fake_pid = 4242;
 RecordingHostOps::RecordingHostOps(std::string host, const Plan& plan, CallLog& log, RecordingAdmin* admin)
     : m_host(std::move(host)), m_plan(plan), m_log(log), m_admin(admin) {}
 
+Result<std::optional<ProcessIdentity>> RecordingHostOps::identify(const ProcessSpec& spec) {
+    m_log.calls.push_back("[" + m_host + "] identify " + spec.address);
+    return std::optional<ProcessIdentity>{};
+}
+
 Result<std::vector<int>> RecordingHostOps::find_pids(const ProcessSpec& spec) {
     m_log.calls.push_back("[" + m_host + "] find_pids '" + spec.match + "'");
     if (m_stopped[spec.match])

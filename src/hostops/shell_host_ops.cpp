@@ -91,6 +91,10 @@ Result<std::vector<int>> ShellHostOps::find_by_match(const std::string& match) {
     return pids;
 }
 
+Result<std::optional<ProcessIdentity>> ShellHostOps::identify(const ProcessSpec& spec) {
+    return make_error(ErrorKind::invalid_input, "process identification is not implemented yet").with(subject(spec));
+}
+
 Result<std::vector<int>> ShellHostOps::find_pids(const ProcessSpec& spec) {
     auto r = find_by_match(spec.match);
     if (!r.ok()) return std::move(r).error().with(subject(spec));

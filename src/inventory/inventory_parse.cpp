@@ -30,8 +30,8 @@ const std::vector<std::string> k_ns_keys = {"address", "host", "config", "proces
 const std::vector<std::string> k_group_keys = {"brokerName", "members"};
 const std::vector<std::string> k_member_keys = {"brokerName", "brokerId", "role", "address", "host", "config",
                                                 "storePathRootDir", "overrides"};
-const std::vector<std::string> k_command_keys = {"brokerStart", "nameServerStart", "nameServerMatch", "brokerLog",
-                                                 "nameServerLog"};
+const std::vector<std::string> k_command_keys = {"brokerStart", "nameServerStart", "brokerStop", "nameServerStop",
+                                                 "nameServerMatch", "brokerLog", "nameServerLog"};
 const std::vector<std::string> k_acl_keys = {"accessKey", "secretKey"};
 const std::vector<std::string> k_policy_keys = {"nameServerOrder", "slavesFirst", "batchSize", "canary",
                                                 "pauseAfterCanary", "drain", "timeouts", "probeTopic",
@@ -385,6 +385,8 @@ void InventoryParser::parse_commands(const YAML::Node& n) {
     };
     read("brokerStart", c.broker_start);
     read("nameServerStart", c.nameserver_start);
+    read("brokerStop", c.broker_stop);
+    read("nameServerStop", c.nameserver_stop);
     read("nameServerMatch", c.nameserver_match);
     read("brokerLog", c.broker_log);
     read("nameServerLog", c.nameserver_log);

@@ -38,6 +38,10 @@ ProcessSpec broker_spec(const Inventory& inv, const InvBroker& b, const InvHost&
     s.start_command = inv.commands.broker_start.empty()
                           ? render_broker_start_command(home, b.config, host.access.java_home)
                           : substitute(inv.commands.broker_start, v);
+    s.stop_command = substitute(inv.commands.broker_stop, v);
+    s.address = b.address;
+    s.home = home;
+    s.java_home = host.access.java_home;
     return s;
 }
 
@@ -62,6 +66,10 @@ ProcessSpec nameserver_spec(const Inventory& inv, const InvNameServer& ns, const
     s.start_command = inv.commands.nameserver_start.empty()
                           ? render_nameserver_start_command(home, ns.config, host.access.java_home)
                           : substitute(inv.commands.nameserver_start, v);
+    s.stop_command = substitute(inv.commands.nameserver_stop, v);
+    s.address = ns.address;
+    s.home = home;
+    s.java_home = host.access.java_home;
     return s;
 }
 

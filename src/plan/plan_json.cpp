@@ -34,7 +34,11 @@ json spec_tree(const ProcessSpec& s) {
                 {"configPath", s.config_path},
                 {"storePath", s.store_path},
                 {"logPath", s.log_path},
-                {"startCommand", s.start_command}};
+                {"startCommand", s.start_command},
+                {"stopCommand", s.stop_command},
+                {"address", s.address},
+                {"home", s.home},
+                {"javaHome", s.java_home}};
 }
 
 ProcessSpec spec_from(const json& j) {
@@ -47,6 +51,10 @@ ProcessSpec spec_from(const json& j) {
     s.store_path = j.at("storePath").get<std::string>();
     s.log_path = j.at("logPath").get<std::string>();
     s.start_command = j.at("startCommand").get<std::string>();
+    s.stop_command = j.value("stopCommand", std::string());
+    s.address = j.value("address", std::string());
+    s.home = j.value("home", std::string());
+    s.java_home = j.value("javaHome", std::string());
     return s;
 }
 

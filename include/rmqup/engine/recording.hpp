@@ -61,6 +61,7 @@ public:
     // admin may be null; when set, start() tells it which version now runs at the node's address.
     RecordingHostOps(std::string host, const Plan& plan, CallLog& log, RecordingAdmin* admin);
 
+    Result<std::optional<ProcessIdentity>> identify(const ProcessSpec& spec) override;
     Result<std::vector<int>> find_pids(const ProcessSpec& spec) override;
     Status stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) override;
     Result<int> start(const ProcessSpec& spec) override;

@@ -27,8 +27,30 @@ struct ProcessSpec {
     std::string match;         // text that appears in exactly this process's command line (e.g. "-c /opt/conf/broker-a.properties")
     std::string config_path;   // broker.properties (empty for a NameServer without one)
     std::string store_path;    // storePathRootDir (abort marker lives here); empty for NameServers
-    std::string log_path;      // where start output goes
+    std::string log_path;      // where start output goes (its folder is created by the start)
     std::string start_command; // fully rendered start command (detached by HostOps)
+    // Process identity (rocketmq-operations.md fact 32): the node's process is the one listening
+    // on this address's port (on the IP itself or on a wildcard address), never a command-line grep.
+    std::string address;       // "ip:port" the process listens on (broker listenPort, NameServer 9876)
+    std::string home;          // RocketMQ home it must run from; starts set ROCKETMQ_HOME to it (fact 29)
+    std::string java_home;     // JAVA_HOME every start passes ("" = none known; plan checks it, fact 30)
+    std::string stop_command;  // rendered commands.brokerStop / nameServerStop (systemd etc.);
+                               // "" = SIGTERM the identified PID
+};
+
+// The process listening on a node's address, as the host's kernel and /proc tell it.
+struct ProcessIdentity {
+    int pid = 0;
+    std::string args;            // /proc/<pid>/cmdline with NULs as spaces
+    std::string cwd;             // /proc/<pid>/cwd, resolved
+    std::string home;            // the RocketMQ home it runs from, resolved: "<home>/lib/*" on the
+                                 // classpath (runbroker.sh/runserver.sh), else -Drocketmq.home.dir,
+                                 // else ROCKETMQ_HOME from /proc/<pid>/environ; "" when unknown
+    std::string home_env;        // ROCKETMQ_HOME in /proc/<pid>/environ ("" unset or unreadable)
+    std::string config_path;     // the -c argument resolved against cwd and symlinks ("" none)
+    bool config_matches = false; // config_path equals spec.config_path resolved on the host
+                                 // (true when the spec names no config)
+    bool home_matches = false;   // home equals spec.home resolved on the host
 };
 
 struct HostFacts {
@@ -41,6 +63,10 @@ struct HostFacts {
 class HostOps {
 public:
     virtual ~HostOps() = default;
+    // The process listening on spec.address's port: nullopt when nothing listens there; an error
+    // of kind conflict when two processes listen or the listener's process cannot be read
+    // (e.g. another user's process without sudo) - never a guess.
+    virtual Result<std::optional<ProcessIdentity>> identify(const ProcessSpec& spec) = 0;
     // PIDs of processes whose command line contains spec.match (excluding our own probes).
     virtual Result<std::vector<int>> find_pids(const ProcessSpec& spec) = 0;
     // TERM the one matching process, wait up to timeout for exit; KILL only under kill_after_term.

@@ -28,6 +28,7 @@ public:
     // The shell commands go through ("ssh:user@host:port" etc. via describe()).
     RemoteShell& shell() { return m_shell; }
 
+    Result<std::optional<ProcessIdentity>> identify(const ProcessSpec& spec) override;
     Result<std::vector<int>> find_pids(const ProcessSpec& spec) override;
     Status stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) override;
     Result<int> start(const ProcessSpec& spec) override;

@@ -58,6 +58,11 @@ struct InvHost {
 struct CommandTemplates {
     std::string broker_start;
     std::string nameserver_start;
+    // Stop templates for service managers ("systemctl stop rocketmq-broker@{brokerName}"); empty =
+    // SIGTERM the process identified by its listening socket. The engine still checks that the
+    // identified PID is gone after the command (operations fact 34).
+    std::string broker_stop;
+    std::string nameserver_stop;
     std::string nameserver_match;  // empty = "-c <config>" when a config is set, else "NamesrvStartup"
     std::string broker_log = "{home}/logs/rmqup-{brokerName}-{brokerId}.out";
     std::string nameserver_log = "{home}/logs/rmqup-namesrv-{address}.out";

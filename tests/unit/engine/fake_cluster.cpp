@@ -370,6 +370,21 @@ FakeProcess* FakeHostOps::process(const ProcessSpec& spec) {
     return nullptr;
 }
 
+Result<std::optional<ProcessIdentity>> FakeHostOps::identify(const ProcessSpec& spec) {
+    auto pids = find_pids(spec);
+    if (!pids.ok())
+        return std::move(pids).error();
+    if (pids->empty())
+        return std::optional<ProcessIdentity>{};
+    ProcessIdentity id;
+    id.pid = pids->front();
+    id.config_path = spec.config_path;
+    id.home = spec.home;
+    id.config_matches = true;
+    id.home_matches = true;
+    return std::optional<ProcessIdentity>{id};
+}
+
 Result<std::vector<int>> FakeHostOps::find_pids(const ProcessSpec& spec) {
     if (auto e = m_c.call("find_pids", "[" + m_host + "] " + spec.match))
         return *e;

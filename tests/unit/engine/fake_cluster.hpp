@@ -129,6 +129,7 @@ private:
 class FakeHostOps final : public HostOps {
 public:
     FakeHostOps(FakeCluster& c, std::string host) : m_c(c), m_host(std::move(host)) {}
+    Result<std::optional<ProcessIdentity>> identify(const ProcessSpec& spec) override;
     Result<std::vector<int>> find_pids(const ProcessSpec& spec) override;
     Status stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) override;
     Result<int> start(const ProcessSpec& spec) override;

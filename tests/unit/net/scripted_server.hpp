@@ -51,13 +51,10 @@ struct SeenFrame {
     }
 };
 
-// Raw bytes of a real 4.9.7 frame: tests/data/fixtures/<name>.<kind>.bin (the repository's copy),
-// else RMQUP_FIXTURES/rocketmq-4.9.7/<name>.<kind>.bin (the shared capture).
+// Raw bytes of a real 4.9.7 frame: tests/data/fixtures/rocketmq-4.9.7/<name>.<kind>.bin (the
+// repository's copy of the capture).
 inline std::string fixture(const std::string& name, const std::string& kind = "response") {
-    std::string file = name + "." + kind + ".bin";
-    std::string path = std::string(RMQUP_TEST_DATA) + "/fixtures/" + file;
-    if (!std::ifstream(path))
-        path = std::string(RMQUP_FIXTURES) + "/rocketmq-4.9.7/" + file;
+    const std::string path = std::string(RMQUP_FIXTURES) + "/rocketmq-4.9.7/" + name + "." + kind + ".bin";
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw std::runtime_error("missing fixture " + path);

@@ -262,6 +262,9 @@ public:
     std::optional<Error> facts_error;
     std::vector<std::string> asked_stores;
 
+    Result<std::optional<ProcessIdentity>> identify(const ProcessSpec&) override {
+        return std::optional<ProcessIdentity>{};
+    }
     Result<std::vector<int>> find_pids(const ProcessSpec&) override { return std::vector<int>{}; }
     Status stop(const ProcessSpec&, std::chrono::milliseconds, KillPolicy) override { return ok_status(); }
     Result<int> start(const ProcessSpec&) override { return 1; }

@@ -17,7 +17,7 @@
 
 namespace rmqup::rmq::test {
 
-inline std::filesystem::path fixture_dir() { return std::filesystem::path(RMQUP_TEST_DATA) / "fixtures"; }
+inline std::filesystem::path fixture_dir() { return std::filesystem::path(RMQUP_TEST_DATA) / "fixtures" / "rocketmq-4.9.7"; }
 
 inline std::string read_file(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
