@@ -23,7 +23,8 @@ Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest&
     plan.created_at = req.created_at.empty() ? iso8601_utc_now() : req.created_at;
     plan.inventory_path = inv.source;
 
-    auto nodes = build_nodes(inv);
+    plan.run_id = run_id_from(plan.created_at);
+    auto nodes = build_nodes(inv, plan.run_id);
     if (nodes.empty()) return make_error(ErrorKind::invalid_input, inv.source + ": the inventory lists no nodes to upgrade");
 
     Findings findings(plan.findings);
