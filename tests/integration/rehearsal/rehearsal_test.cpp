@@ -80,7 +80,7 @@ protected:
     std::string err(const std::string& tag) const { return read_file(m_dir + "/" + tag + ".err"); }
 
     std::vector<std::string> rehearse_args(std::vector<std::string> extra) const {
-        std::vector<std::string> a = {"rehearse", "--json", "--workdir", workdir(), "--first-address", m_first_address};
+        std::vector<std::string> a = {"rehearse", "--json", "--fast", "--workdir", workdir(), "--first-address", m_first_address};
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }
