@@ -137,12 +137,14 @@ Status identify_step(Context& ctx, NodeRun& n) {
 
 Error wrong_home_error(const PlanNode& node, const ProcessSpec& spec, const ProcessIdentity& found) {
     std::string cause;
-    if (!found.home_env.empty() && found.home_env != spec.home)
+    if (!spec.stop_command.empty())
+        cause = "the service unit (or start command) still points at the old home: check its ExecStart and "
+                "Environment" +
+                (found.home_env.empty() ? std::string() : " (its ROCKETMQ_HOME=" + found.home_env + ")");
+    else if (!found.home_env.empty() && found.home_env != spec.home)
         cause = "ROCKETMQ_HOME=" + found.home_env +
                 " is set in its environment: bin/mqbroker and bin/mqnamesrv use an inherited ROCKETMQ_HOME "
                 "instead of their own folder (operator profile, sshd AcceptEnv)";
-    else if (!spec.stop_command.empty())
-        cause = "the service unit (or start command) still points at the old home: check its ExecStart";
     else
         cause = "the start command does not start the target home: check commands in the inventory";
     return make_error(ErrorKind::conflict, node_label(node) + " on host " + node.host + " came up from " +
