@@ -84,11 +84,18 @@ Result<bool> RecordingHostOps::path_exists(const std::string& path) {
     return true;
 }
 
-Result<HostFacts> RecordingHostOps::facts(const std::string& java_home, const std::string& target_home,
-                                          const std::string& store_path) {
-    m_log.calls.push_back("[" + m_host + "] facts " + java_home + " " + target_home + " " + store_path);
+Result<HostFacts> RecordingHostOps::facts(const FactsRequest& request) {
+    std::string homes;
+    for (const auto& h : request.homes) homes += " " + h;
+    m_log.calls.push_back("[" + m_host + "] facts " + request.java_home + homes);
     HostFacts f;
-    f.target_home_present = true;
+    for (const auto& h : request.homes) {
+        HomeFacts home;
+        home.home = h;
+        home.present = true;
+        f.homes.push_back(home);
+    }
+    f.store_free_bytes.resize(request.store_paths.size());
     return f;
 }
 

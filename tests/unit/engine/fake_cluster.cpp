@@ -477,7 +477,7 @@ Result<bool> FakeHostOps::path_exists(const std::string& path) {
     return m_c.files.count(path) > 0;
 }
 
-Result<HostFacts> FakeHostOps::facts(const std::string&, const std::string&, const std::string&) {
+Result<HostFacts> FakeHostOps::facts(const FactsRequest&) {
     if (auto e = m_c.call("facts", m_host))
         return *e;
     return HostFacts{};
