@@ -221,8 +221,8 @@ TEST(HostChecks, Java9PlusOnlyFrom493ForTheTargetAndTheRollbackHome) {
 
 TEST(HostChecks, AJavaHomeWithoutJavaFallsBackAndSaysSo) {
     std::string text = k_two_groups;
-    text.replace(text.find("  - {name: h1, address: 127.0.0.1}"), 35,
-                 "  - {name: h1, address: 127.0.0.1, javaHome: /opt/jdk8}");
+    const std::string h1 = "{name: h1, address: 127.0.0.1}";
+    text.replace(text.find(h1), h1.size(), "{name: h1, address: 127.0.0.1, javaHome: /opt/jdk8}");
     Hosts hosts;
     hosts.ops["h1"].java.source = "$HOME/jdk/java";
     auto plan = plan_with_hosts(hosts, text);
