@@ -399,6 +399,8 @@ Result<HostFacts> parse_host_facts(const std::string& output, const FactsRequest
         } else if (line.rfind("@java-home ", 0) == 0) {
             section = Section::java;
             facts.java.java_home = decode_hex(line.substr(11)).value_or(std::string());
+        } else if (line.rfind("@java ", 0) == 0) {
+            facts.java.java = decode_hex(line.substr(6)).value_or(std::string());
         } else if (line.rfind("@java-source ", 0) == 0) {
             facts.java.source = line.substr(13);
         } else if (line == "@home") {
