@@ -257,6 +257,23 @@ TEST_F(ShellHostOpsLocal, FilesWithHostileNamesStayLiteral) {
     EXPECT_FALSE(std::filesystem::exists(path + ".rmqup-tmp"));
 }
 
+TEST_F(ShellHostOpsLocal, HostileConfigAndHomePathsStayLiteralInTheIdentityProbe) {
+    const std::string tag = "rmqup-pwned-id-" + std::to_string(::getpid());
+    const std::string sentinel = (std::filesystem::current_path() / tag).string();
+    ProcessSpec a = fake_broker("broker-a");
+    ASSERT_TRUE(ops.start(a).ok());
+    ASSERT_TRUE(wait_listening(a).has_value());
+    a.config_path = dir / ("conf $(touch " + tag + ") `touch " + tag + "`; it's.properties");
+    a.home = dir / ("home'; touch " + tag + "; '");
+    auto id = ops.identify(a);
+    ASSERT_TRUE(id.ok()) << id.error().describe();
+    ASSERT_TRUE(id->has_value());
+    EXPECT_FALSE((*id)->config_matches);
+    EXPECT_EQ((*id)->expected_config, a.config_path);
+    EXPECT_EQ((*id)->expected_home, a.home);
+    EXPECT_FALSE(std::filesystem::exists(sentinel)) << "a path executed a command";
+}
+
 TEST_F(ShellHostOpsLocal, ReadingAMissingFileIsRejectedWithTheRemark) {
     auto r = ops.read_file(dir / "missing");
     ASSERT_FALSE(r.ok());
