@@ -14,7 +14,16 @@ RecordingHostOps::RecordingHostOps(std::string host, const Plan& plan, CallLog& 
 
 Result<std::optional<ProcessIdentity>> RecordingHostOps::identify(const ProcessSpec& spec) {
     m_log.calls.push_back("[" + m_host + "] identify " + spec.address);
-    return std::optional<ProcessIdentity>{};
+    // A dry run assumes the inventory is right: the node's process is there until stopped.
+    if (m_stopped[spec.match])
+        return std::optional<ProcessIdentity>{};
+    ProcessIdentity id;
+    id.pid = k_fake_pid;
+    id.home = spec.home;
+    id.config_path = spec.config_path;
+    id.config_matches = true;
+    id.home_matches = true;
+    return std::optional<ProcessIdentity>{id};
 }
 
 Result<std::vector<int>> RecordingHostOps::find_pids(const ProcessSpec& spec) {

@@ -27,10 +27,22 @@ Result<ClusterInfo> decode_cluster_info(std::string_view body) {
             out.cluster_addr_table[m.key] = std::move(*names);
         }
     }
+    // 3.x BrokerData has no `cluster`: the cluster table names each group's cluster.
+    for (const auto& [cluster, names] : out.cluster_addr_table) {
+        for (const auto& name : names) {
+            auto it = out.broker_addr_table.find(name);
+            if (it != out.broker_addr_table.end() && it->second.cluster.empty())
+                it->second.cluster = cluster;
+        }
+    }
     return out;
 }
 
-std::string encode_cluster_info(const ClusterInfo& v) {
+BodyForm body_form(const Dialect& d) {
+    return BodyForm{d.broker_cluster_field, d.queue_flag};
+}
+
+std::string encode_cluster_info(const ClusterInfo& v, const BodyForm& form) {
     // RouteInfoManager: brokerAddrTable = new HashMap<>(128), clusterAddrTable = new HashMap<>(32)
     // whose values are HashSets.
     fj::Writer w;
@@ -39,7 +51,7 @@ std::string encode_cluster_info(const ClusterInfo& v) {
     w.begin_object();
     for (const auto* e : detail::java_order(v.broker_addr_table, 128, JavaTable::hash_map)) {
         w.key(e->first);
-        detail::write_broker_data(w, e->second, JsonStyle::fastjson);
+        detail::write_broker_data(w, e->second, JsonStyle::fastjson, form);
     }
     w.end_object();
     w.key("clusterAddrTable");
@@ -68,7 +80,8 @@ Result<TopicRouteData> decode_topic_route(std::string_view body) {
             qd.read_queue_nums = static_cast<int>(fj::opt_int64(q, "readQueueNums").value_or(0));
             qd.write_queue_nums = static_cast<int>(fj::opt_int64(q, "writeQueueNums").value_or(0));
             qd.perm = static_cast<int>(fj::opt_int64(q, "perm").value_or(0));
-            qd.topic_sys_flag = static_cast<int>(fj::opt_int64(q, "topicSysFlag").value_or(0));
+            qd.topic_sys_flag = static_cast<int>(
+                fj::opt_int64(q, "topicSysFlag").value_or(fj::opt_int64(q, "topicSynFlag").value_or(0)));
             out.queue_datas.push_back(std::move(qd));
         }
     }
@@ -91,13 +104,13 @@ Result<TopicRouteData> decode_topic_route(std::string_view body) {
     return out;
 }
 
-std::string encode_topic_route(const TopicRouteData& v, JsonStyle style) {
+std::string encode_topic_route(const TopicRouteData& v, JsonStyle style, const BodyForm& form) {
     fj::Writer w;
     w.begin_object();
     w.key("brokerDatas");
     w.begin_array();
     for (const auto& bd : v.broker_datas)
-        detail::write_broker_data(w, bd, style);
+        detail::write_broker_data(w, bd, style, form);
     w.end_array();
     w.key("filterServerTable");
     w.begin_object();
@@ -122,7 +135,7 @@ std::string encode_topic_route(const TopicRouteData& v, JsonStyle style) {
         w.field("brokerName", qd.broker_name);
         w.field("perm", qd.perm);
         w.field("readQueueNums", qd.read_queue_nums);
-        w.field("topicSysFlag", qd.topic_sys_flag);
+        w.field(form.queue_flag == QueueFlagName::topic_syn_flag ? "topicSynFlag" : "topicSysFlag", qd.topic_sys_flag);
         w.field("writeQueueNums", qd.write_queue_nums);
         w.end_object();
     }

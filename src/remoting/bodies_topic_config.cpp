@@ -107,8 +107,17 @@ void write_wrapper(fj::Writer& w, const TopicConfigTable& v) {
 
 // 4.9.7 TopicConfig.encode(): "name read write perm filterType" (5.x appends attributes JSON).
 std::string topic_config_text(const TopicConfig& tc) {
-    return tc.topic_name + " " + std::to_string(tc.read_queue_nums) + " " + std::to_string(tc.write_queue_nums) + " " +
-           std::to_string(tc.perm) + " " + tc.topic_filter_type;
+    std::string text = tc.topic_name + " " + std::to_string(tc.read_queue_nums) + " " +
+                       std::to_string(tc.write_queue_nums) + " " + std::to_string(tc.perm) + " " + tc.topic_filter_type;
+    if (tc.attributes) {
+        fj::Writer w;
+        w.begin_object();
+        for (const auto* e : detail::java_order(*tc.attributes, 16, JavaTable::hash_map))
+            w.field(e->first, e->second);
+        w.end_object();
+        text += " " + w.take();
+    }
+    return text;
 }
 
 Result<TopicConfig> parse_topic_config_text(std::string_view text) {
@@ -136,6 +145,18 @@ Result<TopicConfig> parse_topic_config_text(std::string_view text) {
         *targets[i] = static_cast<int>(*v);
     }
     tc.topic_filter_type = parts[4];
+    // 5.x: " <attributes JSON>" after the filter type.
+    std::size_t consumed = 0;
+    for (const auto& p : parts)
+        consumed += p.size() + 1;
+    if (consumed < text.size()) {
+        auto attrs = fj::parse(text.substr(consumed));
+        if (!attrs || !attrs->is_object())
+            return shape_error("RegisterBrokerBody", "bad topic attributes in '" + std::string(text) + "'");
+        tc.attributes.emplace();
+        for (const auto& m : attrs->members)
+            (*tc.attributes)[m.key] = m.value.text;
+    }
     return tc;
 }
 
@@ -222,6 +243,13 @@ Result<RegisterBrokerBody> decode_compressed(std::string_view body) {
             return std::move(list).error();
         out.filter_server_list = std::move(*list);
     }
+    // 5.x: [i32 n] n x [i32 len][TopicQueueMappingInfo JSON]; the queue mappings are not modelled.
+    std::int32_t mappings = 0;
+    if (r.get_i32(mappings)) {
+        for (std::int32_t i = 0; i < mappings; ++i)
+            if (!chunk(piece))
+                return shape_error("RegisterBrokerBody", "truncated topic queue mapping");
+    }
     return out;
 }
 
@@ -242,6 +270,8 @@ std::string encode_compressed(const RegisterBrokerBody& v) {
     detail::write_string_array(fs, v.filter_server_list);
     put_be(raw, fs.str().size(), 4);
     raw += fs.str();
+    if (v.topic_config_wrapper.data_version.state_version)
+        put_be(raw, 0, 4);  // 5.x: no topic queue mappings
     return deflate_best(raw);
 }
 
@@ -258,6 +288,28 @@ std::string encode_topic_config_table(const TopicConfigTable& v) {
     fj::Writer w;
     write_wrapper(w, v);
     return w.take();
+}
+
+Result<DataVersion> decode_data_version(std::string_view text) {
+    auto doc = detail::parse_object_body(text, "DataVersion");
+    if (!doc)
+        return std::move(doc).error();
+    return detail::read_data_version(*doc);
+}
+
+std::string encode_data_version(const DataVersion& v) {
+    fj::Writer w;
+    detail::write_data_version(w, v);
+    return w.take();
+}
+
+RegisterBodyEncoding sniff_register_body(std::string_view body) {
+    if (body.size() < 2)
+        return RegisterBodyEncoding::json;
+    const auto cmf = static_cast<unsigned char>(body[0]);
+    const auto flg = static_cast<unsigned char>(body[1]);
+    const bool zlib = (cmf & 0x0F) == 8 && (cmf >> 4) <= 7 && ((cmf << 8) | flg) % 31 == 0;
+    return zlib ? RegisterBodyEncoding::zlib : RegisterBodyEncoding::json;
 }
 
 Result<RegisterBrokerBody> decode_register_broker_body(std::string_view body, bool compressed) {

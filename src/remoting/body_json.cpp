@@ -20,7 +20,8 @@ Result<DataVersion> read_data_version(const fj::Value& v) {
         return shape_error("DataVersion", "not an object");
     DataVersion dv;
     auto counter = fj::get_int64(v, "counter");
-    auto ts = fj::get_int64(v, "timestamp");
+    const bool legacy = v.find("timestamp") == nullptr && v.find("timestatmp") != nullptr;
+    auto ts = fj::get_int64(v, legacy ? "timestatmp" : "timestamp");
     if (!counter)
         return std::move(counter).error();
     if (!ts)
@@ -28,6 +29,7 @@ Result<DataVersion> read_data_version(const fj::Value& v) {
     dv.counter = *counter;
     dv.timestamp = *ts;
     dv.state_version = fj::opt_int64(v, "stateVersion");
+    dv.key = legacy ? TimestampKey::timestatmp : TimestampKey::timestamp;
     return dv;
 }
 
@@ -36,7 +38,7 @@ void write_data_version(fj::Writer& w, const DataVersion& v) {
     w.field("counter", v.counter);
     if (v.state_version)
         w.field("stateVersion", *v.state_version);
-    w.field("timestamp", v.timestamp);
+    w.field(v.key == TimestampKey::timestatmp ? "timestatmp" : "timestamp", v.timestamp);
     w.end_object();
 }
 
@@ -63,7 +65,7 @@ Result<BrokerData> read_broker_data(const fj::Value& v) {
     return bd;
 }
 
-void write_broker_data(fj::Writer& w, const BrokerData& v, JsonStyle style) {
+void write_broker_data(fj::Writer& w, const BrokerData& v, JsonStyle style, const BodyForm& form) {
     w.begin_object();
     w.key("brokerAddrs");
     w.begin_object();
@@ -85,7 +87,8 @@ void write_broker_data(fj::Writer& w, const BrokerData& v, JsonStyle style) {
     }
     w.end_object();
     w.field("brokerName", v.broker_name);
-    w.field("cluster", v.cluster);
+    if (form.broker_cluster == BrokerClusterField::present)
+        w.field("cluster", v.cluster);
     if (v.enable_acting_master)
         w.field("enableActingMaster", *v.enable_acting_master);
     if (v.zone_name)

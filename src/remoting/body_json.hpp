@@ -27,7 +27,7 @@ Result<DataVersion> read_data_version(const fj::Value& v);
 void write_data_version(fj::Writer& w, const DataVersion& v);
 
 Result<BrokerData> read_broker_data(const fj::Value& v);
-void write_broker_data(fj::Writer& w, const BrokerData& v, JsonStyle style);
+void write_broker_data(fj::Writer& w, const BrokerData& v, JsonStyle style, const BodyForm& form);
 
 // {"brokerName":..,"queueId":..,"topic":..} used as a map key.
 Result<MessageQueue> read_message_queue_key(const std::string& raw_key);

@@ -38,7 +38,8 @@ std::string encode_json_header(const RemotingCommand& cmd) {
     w.field("opaque", cmd.opaque);
     if (cmd.remark)
         w.field("remark", *cmd.remark);
-    w.field("serializeTypeCurrentRPC", cmd.serialize_type == SerializeType::json ? "JSON" : "ROCKETMQ");
+    if (cmd.rpc_type_field == RpcTypeField::written)
+        w.field("serializeTypeCurrentRPC", cmd.serialize_type == SerializeType::json ? "JSON" : "ROCKETMQ");
     w.field("version", cmd.version);
     w.end_object();
     return w.take();
@@ -73,6 +74,7 @@ Status decode_json_header(std::string_view text, RemotingCommand& cmd) {
             cmd.language = lang->text;
         }
     }
+    cmd.rpc_type_field = h.find("serializeTypeCurrentRPC") != nullptr ? RpcTypeField::written : RpcTypeField::absent;
     cmd.remark.reset();
     if (const fj::Value* remark = h.find("remark"); remark != nullptr && remark->kind != fj::Kind::null)
         cmd.remark = remark->text;

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "rmqup/core/result.hpp"
+#include "rmqup/remoting/dialect.hpp"
 #include "rmqup/remoting/model.hpp"
 
 namespace rmqup::rmq {
@@ -17,19 +18,41 @@ enum class JsonStyle {
     standard,   // GET_ROUTEINFO_BY_TOPIC standard form: quoted, sorted map keys
 };
 
-Result<ClusterInfo> decode_cluster_info(std::string_view body);
-std::string encode_cluster_info(const ClusterInfo& v);
+// Spellings that differ between the NameServer releases that write a body (see dialect.hpp).
+struct BodyForm {
+    BrokerClusterField broker_cluster = BrokerClusterField::present;  // 3.x: absent
+    QueueFlagName queue_flag = QueueFlagName::topic_sys_flag;        // before 4.9.0: topicSynFlag
+};
+// The form a server of that dialect writes.
+BodyForm body_form(const Dialect& d);
 
+// Accepts 3.x bodies (no BrokerData `cluster`: filled in from clusterAddrTable).
+Result<ClusterInfo> decode_cluster_info(std::string_view body);
+std::string encode_cluster_info(const ClusterInfo& v, const BodyForm& form = {});
+
+// Accepts `topicSysFlag` and the older `topicSynFlag`.
 Result<TopicRouteData> decode_topic_route(std::string_view body);
-std::string encode_topic_route(const TopicRouteData& v, JsonStyle style);
+std::string encode_topic_route(const TopicRouteData& v, JsonStyle style, const BodyForm& form = {});
 
 Result<TopicList> decode_topic_list(std::string_view body);
 std::string encode_topic_list(const TopicList& v);
 
+// DataVersion in either spelling (3.x `timestatmp`); written back as read (DataVersion::key).
 Result<TopicConfigTable> decode_topic_config_table(std::string_view body);
 std::string encode_topic_config_table(const TopicConfigTable& v);
 
+// DataVersion JSON (GET_BROKER_CONFIG ext `version`), either timestamp spelling; written back as read.
+Result<DataVersion> decode_data_version(std::string_view text);
+std::string encode_data_version(const DataVersion& v);
+
+// What a REGISTER_BROKER body holds, judged from its bytes (a zlib header or not): 5.x brokers with
+// compressedRegister=true send zlib under ext compressed=false.
+enum class RegisterBodyEncoding { json, zlib };
+RegisterBodyEncoding sniff_register_body(std::string_view body);
+
+// Compressed bodies in the 4.x layout and the 5.x one (topic attributes, queue-mapping trailer).
 Result<RegisterBrokerBody> decode_register_broker_body(std::string_view body, bool compressed);
+// Compressed: the 5.x layout when the DataVersion has a stateVersion, else 4.x's.
 std::string encode_register_broker_body(const RegisterBrokerBody& v, bool compressed);
 
 // KVTable {"table":{...}} with typed fields filled in (both Tps spellings accepted).

@@ -10,6 +10,8 @@
 namespace rmqup::rmq {
 
 enum class SerializeType : std::uint8_t { json = 0, rocketmq = 1 };
+// JSON header field `serializeTypeCurrentRPC`: written by 4.x/5.x peers, absent from 3.x headers.
+enum class RpcTypeField { written, absent };
 
 // Request codes used by rmq-upgrade and rmq-sim (RequestCode.java).
 namespace code {
@@ -26,6 +28,7 @@ inline constexpr int get_max_offset = 30;
 inline constexpr int get_min_offset = 31;
 inline constexpr int heart_beat = 34;
 inline constexpr int unregister_client = 35;
+inline constexpr int get_kv_config = 101;
 inline constexpr int register_broker = 103;
 inline constexpr int unregister_broker = 104;
 inline constexpr int get_routeinfo_by_topic = 105;
@@ -78,6 +81,7 @@ struct RemotingCommand {
     bool has_ext_fields = false;  // JSON "extFields" present (an empty map is still written)
     std::string body;
     SerializeType serialize_type = SerializeType::json;
+    RpcTypeField rpc_type_field = RpcTypeField::written;  // JSON headers only
 
     bool is_response() const { return (flag & k_flag_response) != 0; }
     bool is_oneway() const { return (flag & k_flag_oneway) != 0; }

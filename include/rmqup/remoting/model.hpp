@@ -17,14 +17,19 @@ inline constexpr int k_perm_write = 2;
 inline constexpr int k_perm_inherit = 1;
 inline constexpr int k_perm_read_write = k_perm_read | k_perm_write;
 
+// DataVersion's timestamp key: 3.x servers spell it `timestatmp`.
+enum class TimestampKey { timestamp, timestatmp };
+
 struct DataVersion {
     std::int64_t counter = 0;
     std::int64_t timestamp = 0;
     std::optional<std::int64_t> state_version;  // 5.x only
+    TimestampKey key = TimestampKey::timestamp;  // as read, and as written back
     bool operator==(const DataVersion&) const = default;
 };
 
 // BrokerData: one broker group (brokerName) and its members by brokerId (0 = master).
+// 3.x NameServers send no `cluster`; decode_cluster_info fills it from clusterAddrTable.
 struct BrokerData {
     std::string cluster;
     std::string broker_name;
