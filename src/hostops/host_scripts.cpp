@@ -131,6 +131,7 @@ std::string host_facts(const FactsRequest& request) {
          "[ ! -e \"$JAVA_HOME/bin/java\" ] && { JAVA_HOME=$HOME/jdk/java; src='$HOME/jdk/java'; }; "
          "[ ! -e \"$JAVA_HOME/bin/java\" ] && { JAVA_HOME=/usr/java; src=/usr/java; }; "
          "if [ -e \"$JAVA_HOME/bin/java\" ]; then printf '@java-home '; printf '%s' \"$JAVA_HOME\" | hx; "
+         "printf '@java '; printf '%s' \"$JAVA_HOME/bin/java\" | hx; "
          "echo \"@java-source $src\"; \"$JAVA_HOME/bin/java\" -version 2>&1 | head -n 5 | sed 's/^/~ /'; "
          "else echo @java-none; fi; ";
     for (const auto& home : request.homes) {

@@ -38,6 +38,32 @@ int polls_for(std::chrono::milliseconds wait, std::chrono::milliseconds interval
     return static_cast<int>((wait.count() + step - 1) / step);
 }
 
+// The one process owning the sockets that accept connections for ip:port: nullopt when none
+// listens; conflict when two processes do or an owner is not visible (sudo_hint says why).
+Result<std::optional<int>> listener_pid(const ListenerProbe& probe, const std::string& ip, int port,
+                                        const std::string& sudo_hint) {
+    std::vector<int> pids;
+    std::string unreadable;
+    for (const auto& socket : probe.sockets) {
+        if (socket.port != port || !listens_for(socket.ip, ip)) continue;
+        if (socket.pids.empty()) unreadable = socket.ip + ":" + std::to_string(socket.port);
+        for (int pid : socket.pids) {
+            if (std::find(pids.begin(), pids.end(), pid) == pids.end()) pids.push_back(pid);
+        }
+    }
+    if (!unreadable.empty()) {
+        return make_error(ErrorKind::conflict, "a process listens on " + unreadable + " but its PID cannot be read" +
+                                                   sudo_hint);
+    }
+    if (pids.empty()) return std::optional<int>{};
+    if (pids.size() > 1) {
+        return make_error(ErrorKind::conflict, std::to_string(pids.size()) + " processes listen on port " +
+                                                   std::to_string(port) + " for " + ip + " (PIDs " + pid_list(pids) +
+                                                   "); refusing to guess which one is the node");
+    }
+    return std::optional<int>{pids.front()};
+}
+
 }  // namespace
 
 ShellHostOps::ShellHostOps(RemoteShell& shell, ShellHostOpsOptions options)
@@ -115,29 +141,13 @@ Result<std::optional<ProcessIdentity>> ShellHostOps::identify(const ProcessSpec&
 
 Result<std::optional<ProcessIdentity>> ShellHostOps::identify_in(const ProcessSpec& spec, const ListenerProbe& probe,
                                                                  const std::string& ip, int port) {
-    std::vector<int> pids;
-    std::string unreadable;
-    for (const auto& socket : probe.sockets) {
-        if (socket.port != port || !listens_for(socket.ip, ip)) continue;
-        if (socket.pids.empty()) unreadable = socket.ip + ":" + std::to_string(socket.port);
-        for (int pid : socket.pids) {
-            if (std::find(pids.begin(), pids.end(), pid) == pids.end()) pids.push_back(pid);
-        }
-    }
     const std::string sudo_hint = "; its owner is not visible to user '" + probe.user + "' on " + m_shell.describe() +
                                   " (another user's process): set `sudo: true` for host " + spec.host +
                                   " in the inventory";
-    if (!unreadable.empty()) {
-        return make_error(ErrorKind::conflict, "a process listens on " + unreadable + " but its PID cannot be read" +
-                                                   sudo_hint);
-    }
-    if (pids.empty()) return std::optional<ProcessIdentity>{};
-    if (pids.size() > 1) {
-        return make_error(ErrorKind::conflict, std::to_string(pids.size()) + " processes listen on port " +
-                                                   std::to_string(port) + " for " + ip + " (PIDs " + pid_list(pids) +
-                                                   "); refusing to guess which one is the node");
-    }
-    const int pid = pids.front();
+    auto owner = listener_pid(probe, ip, port, sudo_hint);
+    if (!owner.ok()) return std::move(owner).error();
+    if (!owner->has_value()) return std::optional<ProcessIdentity>{};
+    const int pid = **owner;
     const ProcessDump* dump = nullptr;
     for (const auto& d : probe.processes) {
         if (d.pid == pid && d.readable) dump = &d;
@@ -412,6 +422,8 @@ Result<HostFacts> parse_host_facts(const std::string& output, const FactsRequest
         } else if (line.rfind("@java-home ", 0) == 0) {
             section = Section::java;
             facts.java.java_home = decode_hex(line.substr(11)).value_or(std::string());
+        } else if (line.rfind("@java ", 0) == 0) {
+            facts.java.java = decode_hex(line.substr(6)).value_or(std::string());
         } else if (line.rfind("@java-source ", 0) == 0) {
             facts.java.source = line.substr(13);
         } else if (line == "@home") {

@@ -23,7 +23,7 @@ struct HostContext {
 
 void check_java(const HostContext& h, const HostFacts& facts, const std::map<std::string, std::string>& versions) {
     const JavaFacts& java = facts.java;
-    if (java.java_home.empty()) {
+    if (java.java.empty()) {
         h.findings.add("java", Severity::error, h.name(),
                        "host " + h.name() + ": RocketMQ's start scripts find no Java (" +
                            (h.host.access.java_home.empty() ? std::string("no javaHome, ")
@@ -34,10 +34,10 @@ void check_java(const HostContext& h, const HostFacts& facts, const std::map<std
     if (!h.host.access.java_home.empty() && java.source != "javaHome") {
         h.findings.add("java", Severity::warning, h.name(),
                        "host " + h.name() + ": javaHome " + h.host.access.java_home + " has no bin/java; the start " +
-                           "scripts will fall back to " + java.java_home + " (" + java.source + ")");
+                           "scripts will fall back to " + java.java + " (" + java.source + ")");
     }
     const std::optional<int> parsed = java.version ? parse_java_major(*java.version) : std::nullopt;
-    const std::string which = "Java " + java.version.value_or("?") + " at " + java.java_home + " (" + java.source + ")";
+    const std::string which = "Java " + java.version.value_or("?") + " at " + java.java + " (" + java.source + ")";
     if (!parsed) {
         h.findings.add("java", Severity::warning, h.name(),
                        "host " + h.name() + ": cannot tell the version of " + which + ": '" + java.version_output + "'");

@@ -70,8 +70,11 @@ struct FactsRequest {
 // The Java RocketMQ's runbroker.sh/runserver.sh would run: $JAVA_HOME (javaHome, else the
 // session's), else $HOME/jdk/java, else /usr/java, else none (operations fact 30).
 struct JavaFacts {
-    std::string java_home;               // the JAVA_HOME the scripts end with ("" none found)
-    std::string source;                  // "javaHome", "JAVA_HOME of the session", "$HOME/jdk/java", "/usr/java"
+    std::string java;                    // the java they run: "$JAVA_HOME/bin/java" ("" none found; an
+                                         // empty JAVA_HOME runs /bin/java when that exists)
+    std::string java_home;               // the JAVA_HOME the scripts end with (may be "")
+    std::string source;                  // "javaHome", "JAVA_HOME of the session", "JAVA_HOME unset",
+                                         // "$HOME/jdk/java", "/usr/java"
     std::optional<std::string> version;  // from `java -version`: "1.8.0_392", "17.0.15"
     std::string version_output;          // first line of `java -version` (for messages)
 };

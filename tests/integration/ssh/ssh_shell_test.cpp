@@ -9,9 +9,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "../../unit/ssh/process_cleanup.hpp"
+#include "../sim/sim_process.hpp"
 #include "rmqup/hostops/rocketmq_commands.hpp"
 #include "rmqup/hostops/shell_host_ops.hpp"
 #include "rmqup/ssh/host_ops_factory.hpp"
@@ -252,15 +254,33 @@ TEST_F(SshTest, TwoBrokersOnOneHostOnlyTheRightOneStops) {
     o.start_settle = 300ms;
     o.poll_interval = 50ms;
     ShellHostOps ops(shell, o);
+    // Two rmq-sim brokers identified by their listening sockets (no NameServer to register with).
     auto make = [&](const std::string& name) {
+        const int port = rmqsim::test::free_port("127.0.0.1");
         ProcessSpec spec;
         spec.name = name;
         spec.host = "test-host";
+        spec.address = "127.0.0.1:" + std::to_string(port);
         spec.config_path = dir / (name + ".properties");
+        std::ofstream(spec.config_path) << "brokerName=" << name << "\nbrokerIP1=127.0.0.1\nlistenPort=" << port
+                                        << "\nnamesrvAddr=127.0.0.1:1\nstorePathRootDir=" << (dir / name) << "\n";
         spec.match = default_broker_match(spec.config_path);
-        spec.log_path = dir / (name + ".log");
-        spec.start_command = "exec sh -c 'while :; do sleep 0.1; done' fake-broker -c " + shell_quote(spec.config_path);
+        spec.log_path = dir / ("logs/" + name + ".log");
+        spec.start_command = "exec " + shell_quote(RMQUP_SIM_BIN) + " broker --version 4.9.7 -c " +
+                             shell_quote(spec.config_path);
         return spec;
+    };
+    auto listening = [&](const ProcessSpec& spec) -> std::optional<ProcessIdentity> {
+        for (int i = 0; i < 100; ++i) {
+            auto id = ops.identify(spec);
+            if (!id.ok()) {
+                ADD_FAILURE() << id.error().describe();
+                return std::nullopt;
+            }
+            if (id->has_value()) return *id;
+            std::this_thread::sleep_for(100ms);
+        }
+        return std::nullopt;
     };
     const ProcessSpec a = make("broker-a");
     const ProcessSpec b = make("broker-b");
@@ -272,12 +292,18 @@ TEST_F(SshTest, TwoBrokersOnOneHostOnlyTheRightOneStops) {
     shell.disconnect();
     std::this_thread::sleep_for(200ms);
     EXPECT_TRUE(test::process_alive(*pid_a));
+    auto id_a = listening(a);
+    ASSERT_TRUE(id_a.has_value());
+    EXPECT_EQ(id_a->pid, *pid_a);
+    EXPECT_TRUE(id_a->config_matches);
+    ASSERT_TRUE(listening(b).has_value());
     ASSERT_TRUE(ops.stop(a, 3s, KillPolicy::term_only).ok());
     EXPECT_TRUE(test::wait_gone(*pid_a, 1s));
     EXPECT_TRUE(test::process_alive(*pid_b)) << "stopping broker-a touched broker-b";
-    auto found_b = ops.find_pids(b);
+    auto found_b = ops.identify(b);
     ASSERT_TRUE(found_b.ok());
-    EXPECT_EQ(*found_b, std::vector<int>{*pid_b});
+    ASSERT_TRUE(found_b->has_value());
+    EXPECT_EQ((*found_b)->pid, *pid_b);
     ASSERT_TRUE(ops.stop(b, 3s, KillPolicy::term_only).ok());
     EXPECT_TRUE(test::wait_gone(*pid_b, 1s));
 }

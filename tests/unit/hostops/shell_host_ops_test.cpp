@@ -397,7 +397,8 @@ TEST_F(ShellHostOpsTest, FactsReadJavaHomesLogsDisksAndSnapshotsInOneCommand) {
     req.log_paths = {"/opt/rocketmq-5.3.1/logs/a.out"};
     req.store_paths = {"/data/store-a", "/data/store-b"};
     req.config_paths = {"/opt/conf/broker-a.properties"};
-    shell.reply("@java-home " + hex("/usr/lib/jvm/java-17") + "\n@java-source javaHome\n"
+    shell.reply("@java-home " + hex("/usr/lib/jvm/java-17") + "\n@java " + hex("/usr/lib/jvm/java-17/bin/java") +
+                "\n@java-source javaHome\n"
                 "~ openjdk version \"17.0.15\" 2025-04-15\n~ OpenJDK Runtime Environment\n"
                 "@home\n~ present\n~ missing bin/runserver.sh\n~ jar rocketmq-broker-5.3.1.jar\n"
                 "~ jar rocketmq-namesrv-5.3.1.jar\n~ jar rocketmq-rocksdb-1.0.2.jar\n"
@@ -411,6 +412,7 @@ TEST_F(ShellHostOpsTest, FactsReadJavaHomesLogsDisksAndSnapshotsInOneCommand) {
     ASSERT_TRUE(f.ok()) << f.error().describe();
     ASSERT_EQ(shell.commands.size(), 1u);
     EXPECT_EQ(f->java.java_home, "/usr/lib/jvm/java-17");
+    EXPECT_EQ(f->java.java, "/usr/lib/jvm/java-17/bin/java");
     EXPECT_EQ(f->java.source, "javaHome");
     EXPECT_EQ(f->java.version, "17.0.15");
     EXPECT_EQ(f->java.version_output, "openjdk version \"17.0.15\" 2025-04-15");
@@ -439,7 +441,7 @@ TEST_F(ShellHostOpsTest, FactsWithoutJavaOrAnEndMarker) {
     shell.reply("@java-none\n@end\n");
     auto f = ops.facts(FactsRequest{});
     ASSERT_TRUE(f.ok()) << f.error().describe();
-    EXPECT_TRUE(f->java.java_home.empty());
+    EXPECT_TRUE(f->java.java.empty());
     EXPECT_FALSE(f->java.version.has_value());
     shell.reply("@java-none\n");
     auto cut = ops.facts(FactsRequest{});

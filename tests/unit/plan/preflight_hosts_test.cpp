@@ -12,10 +12,20 @@ using namespace rmqup::test;
 
 namespace {
 
+JavaFacts healthy_java() {
+    JavaFacts j;
+    j.java = "/usr/lib/jvm/java-8/bin/java";
+    j.java_home = "/usr/lib/jvm/java-8";
+    j.source = "JAVA_HOME of the session";
+    j.version = "1.8.0_392";
+    j.version_output = "openjdk version \"1.8.0_392\"";
+    return j;
+}
+
 // One host: healthy facts for whatever is asked, every node found where the inventory says.
 class FakeHost final : public HostOps {
 public:
-    JavaFacts java{"/usr/lib/jvm/java-8", "JAVA_HOME of the session", "1.8.0_392", "openjdk version \"1.8.0_392\""};
+    JavaFacts java = healthy_java();
     std::map<std::string, std::string> jar_version;    // home -> version of its jars (default: from its name)
     std::map<std::string, std::vector<std::string>> missing;  // home -> missing entries
     std::set<std::string> absent_homes;
@@ -120,7 +130,7 @@ TEST(HostChecks, HealthyHostsShowEachProcessAndBlockNothing) {
     EXPECT_TRUE(subjects.count("ns:127.0.0.1:9876"));
     EXPECT_TRUE(contains(text_of(shown), "(home /opt/rocketmq-4.8.0 from classpath, config /c/a.properties)"))
         << text_of(shown);
-    EXPECT_TRUE(contains(text_of(all(plan, "java", Severity::info)), "Java 1.8.0_392 at /usr/lib/jvm/java-8"));
+    EXPECT_TRUE(contains(text_of(all(plan, "java", Severity::info)), "Java 1.8.0_392 at /usr/lib/jvm/java-8/bin/java"));
 
     ASSERT_EQ(hosts.ops["h2"].requests.size(), 1u);
     const FactsRequest& r = hosts.ops["h2"].requests[0];
@@ -207,7 +217,7 @@ TEST(HostChecks, Java9PlusOnlyFrom493ForTheTargetAndTheRollbackHome) {
     hosts.ops["h2"].java.version = "11.0.2";
     auto plan = plan_with_hosts(hosts, text);
     const std::string errors = text_of(all(plan, "java", Severity::error));
-    EXPECT_TRUE(contains(errors, "h2: host h2: Java 11.0.2 at /usr/lib/jvm/java-8 (JAVA_HOME of the session) cannot run "
+    EXPECT_TRUE(contains(errors, "h2: host h2: Java 11.0.2 at /usr/lib/jvm/java-8/bin/java (JAVA_HOME of the session) cannot run "
                                  "RocketMQ 4.9.2 (target)"))
         << errors;
     EXPECT_TRUE(contains(errors, "RocketMQ 4.8.0 (current, for rollback)")) << errors;
@@ -221,8 +231,8 @@ TEST(HostChecks, Java9PlusOnlyFrom493ForTheTargetAndTheRollbackHome) {
 
 TEST(HostChecks, AJavaHomeWithoutJavaFallsBackAndSaysSo) {
     std::string text = k_two_groups;
-    text.replace(text.find("  - {name: h1, address: 127.0.0.1}"), 35,
-                 "  - {name: h1, address: 127.0.0.1, javaHome: /opt/jdk8}");
+    const std::string h1 = "{name: h1, address: 127.0.0.1}";
+    text.replace(text.find(h1), h1.size(), "{name: h1, address: 127.0.0.1, javaHome: /opt/jdk8}");
     Hosts hosts;
     hosts.ops["h1"].java.source = "$HOME/jdk/java";
     auto plan = plan_with_hosts(hosts, text);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "process_cleanup.hpp"
+#include "rmqup/hostops/host_scripts.hpp"
 #include "rmqup/hostops/rocketmq_commands.hpp"
 #include "rmqup/hostops/shell_host_ops.hpp"
 #include "rmqup/ssh/local_shell.hpp"
@@ -163,6 +164,37 @@ TEST_F(ShellHostOpsLocal, AProcessWithAnotherConfigIsNeverStopped) {
     EXPECT_TRUE(test::process_alive(*pid));
 }
 
+TEST_F(ShellHostOpsLocal, WithoutSsTheListenerIsFoundThroughProcNetTcp) {
+    const ProcessSpec a = fake_broker("broker-a");
+    auto pid = ops.start(a);
+    ASSERT_TRUE(pid.ok()) << pid.error().describe();
+    ASSERT_TRUE(wait_listening(a).has_value());
+    // A PATH with every tool the probe uses except ss (iproute2 is not installed everywhere).
+    const std::string bin = dir / "no-ss-bin";
+    std::filesystem::create_directories(bin);
+    for (const char* tool : {"id", "realpath", "readlink", "od", "tr", "cat", "awk", "find", "sed", "sort", "cut",
+                             "grep", "head", "ps", "sleep", "dirname", "tail", "wc"}) {
+        for (const std::string prefix : {"/usr/bin/", "/bin/"}) {
+            if (std::filesystem::exists(prefix + tool)) {
+                std::filesystem::create_symlink(prefix + tool, bin + "/" + tool);
+                break;
+            }
+        }
+    }
+    const std::string saved = std::getenv("PATH") ? std::getenv("PATH") : "";
+    ::setenv("PATH", bin.c_str(), 1);
+    auto raw = shell.exec(host_scripts::identify_listeners(std::stoi(a.address.substr(10)), "", ""), ExecOptions{});
+    auto id = ops.identify(a);
+    ::setenv("PATH", saved.c_str(), 1);
+    ASSERT_TRUE(raw.ok());
+    EXPECT_NE(raw->out.find("\n@proc\n"), std::string::npos) << raw->out;
+    EXPECT_NE(raw->out.find("@inode "), std::string::npos) << raw->out;
+    ASSERT_TRUE(id.ok()) << id.error().describe() << " | " << id.error().remark;
+    ASSERT_TRUE(id->has_value());
+    EXPECT_EQ((*id)->pid, *pid);
+    EXPECT_TRUE((*id)->config_matches);
+}
+
 TEST_F(ShellHostOpsLocal, MatchEndsAtAWordBoundary) {
     const ProcessSpec a = fake_broker("broker-a");
     ProcessSpec bak = fake_broker("broker-a.properties.bak");
@@ -225,6 +257,23 @@ TEST_F(ShellHostOpsLocal, FilesWithHostileNamesStayLiteral) {
     EXPECT_FALSE(std::filesystem::exists(path + ".rmqup-tmp"));
 }
 
+TEST_F(ShellHostOpsLocal, HostileConfigAndHomePathsStayLiteralInTheIdentityProbe) {
+    const std::string tag = "rmqup-pwned-id-" + std::to_string(::getpid());
+    const std::string sentinel = (std::filesystem::current_path() / tag).string();
+    ProcessSpec a = fake_broker("broker-a");
+    ASSERT_TRUE(ops.start(a).ok());
+    ASSERT_TRUE(wait_listening(a).has_value());
+    a.config_path = dir / ("conf $(touch " + tag + ") `touch " + tag + "`; it's.properties");
+    a.home = dir / ("home'; touch " + tag + "; '");
+    auto id = ops.identify(a);
+    ASSERT_TRUE(id.ok()) << id.error().describe();
+    ASSERT_TRUE(id->has_value());
+    EXPECT_FALSE((*id)->config_matches);
+    EXPECT_EQ((*id)->expected_config, a.config_path);
+    EXPECT_EQ((*id)->expected_home, a.home);
+    EXPECT_FALSE(std::filesystem::exists(sentinel)) << "a path executed a command";
+}
+
 TEST_F(ShellHostOpsLocal, ReadingAMissingFileIsRejectedWithTheRemark) {
     auto r = ops.read_file(dir / "missing");
     ASSERT_FALSE(r.ok());
@@ -262,6 +311,7 @@ TEST_F(ShellHostOpsLocal, AbortMarkerAndFacts) {
     auto facts = ops.facts(req);
     ASSERT_TRUE(facts.ok()) << facts.error().describe() << " | " << facts.error().remark;
     EXPECT_EQ(facts->java.java_home, dir / "jdk-17");
+    EXPECT_EQ(facts->java.java, dir / "jdk-17/bin/java");
     EXPECT_EQ(facts->java.source, "javaHome");
     EXPECT_EQ(facts->java.version, "17.0.15");
     ASSERT_EQ(facts->homes.size(), 2u);
@@ -290,8 +340,21 @@ TEST_F(ShellHostOpsLocal, JavaIsResolvedLikeRunbrokerShAndNeverFromPath) {
         std::filesystem::exists(std::string(std::getenv("HOME") ? std::getenv("HOME") : "/") + "/jdk/java/bin/java")) {
         GTEST_SKIP() << "this host has a fallback Java";
     }
-    EXPECT_TRUE(facts->java.java_home.empty()) << facts->java.java_home << " (" << facts->java.source << ")";
+    EXPECT_TRUE(facts->java.java.empty()) << facts->java.java << " (" << facts->java.source << ")";
     EXPECT_FALSE(facts->java.version.has_value());
+
+    // No JAVA_HOME at all: the scripts test "/bin/java" (an empty $JAVA_HOME) and run it if present.
+    const char* env = std::getenv("JAVA_HOME");
+    const std::string saved = env ? env : "";
+    ::unsetenv("JAVA_HOME");
+    auto unset = ops.facts(FactsRequest{});
+    if (env) ::setenv("JAVA_HOME", saved.c_str(), 1);
+    ASSERT_TRUE(unset.ok());
+    if (std::filesystem::exists("/bin/java")) {
+        EXPECT_EQ(unset->java.java, "/bin/java");
+        EXPECT_EQ(unset->java.java_home, "");
+        EXPECT_EQ(unset->java.source, "JAVA_HOME unset");
+    }
 }
 
 }  // namespace
