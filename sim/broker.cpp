@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "broker.hpp"
 
 #include <zlib.h>
@@ -202,9 +203,11 @@ void Broker::register_all(RegisterMode mode, std::function<void()> done) {
 }
 
 void Broker::schedule_register() {
-    std::int64_t period = m_opts.register_interval_ms > 0 ? m_opts.register_interval_ms
-                                                           : m_cfg.get_int("registerNameServerPeriod", 30000);
-    period = std::max<std::int64_t>(period, 50);
+    // The real broker clamps registerNameServerPeriod to 10-60 s (operations fact 3,
+    // BrokerController.start()); only the sim-only --register-interval-ms goes below, for tests.
+    std::int64_t period = m_opts.register_interval_ms > 0
+                              ? std::max<std::int64_t>(m_opts.register_interval_ms, 50)
+                              : std::clamp<std::int64_t>(m_cfg.get_int("registerNameServerPeriod", 30000), 10000, 60000);
     m_register_timer.expires_after(std::chrono::milliseconds(period));
     m_register_timer.async_wait([this](boost::system::error_code ec) {
         if (ec || m_stopping)

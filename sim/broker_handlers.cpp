@@ -347,6 +347,10 @@ void Broker::wake_held_pulls(const std::string& topic, int queue_id) {
 }
 
 rmq::RemotingCommand Broker::on_update_broker_config(const ConnectionPtr& c, const Cmd& req, bool& deferred) {
+    // A real broker skips a request without body: nothing updated, nothing persisted (ACL has
+    // already required an admin account by then).
+    if (req.body.empty())
+        return reply(req, rmq::rc::success);
     auto props = rmq::parse_properties(req.body);
     bool perm_changed = m_cfg.update(props);
     ++m_config_version_counter;

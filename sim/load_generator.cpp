@@ -312,12 +312,13 @@ private:
             send(seq, attempt + 1, broker);
             return;
         }
-        fail(seq, reason);
+        fail(seq, reason, broker);
     }
 
-    void fail(std::int64_t /*seq*/, const std::string& reason) {
+    void fail(std::int64_t /*seq*/, const std::string& reason, const std::string& broker = {}) {
         ++m_report.failed;
         ++m_report.failures_by_reason[reason];
+        ++m_report.failures_by_broker[broker.empty() ? std::string("(no broker)") : broker];
     }
 
     // ---- consumer ----------------------------------------------------------------------
@@ -553,6 +554,8 @@ std::string format_report(const LoadReport& r) {
         out += "  acked on " + b + ": " + std::to_string(n) + "\n";
     for (const auto& [why, n] : r.failures_by_reason)
         out += "  failed (" + why + "): " + std::to_string(n) + "\n";
+    for (const auto& [b, n] : r.failures_by_broker)
+        out += "  failed on " + b + ": " + std::to_string(n) + "\n";
     out += r.lost > 0 ? "RESULT: LOST MESSAGES\n" : "RESULT: no acknowledged message lost\n";
     return out;
 }
@@ -572,6 +575,7 @@ std::string format_report_json(const LoadReport& r) {
     j["send_tps"] = r.send_tps;
     j["acked_by_broker"] = r.acked_by_broker;
     j["failures_by_reason"] = r.failures_by_reason;
+    j["failures_by_broker"] = r.failures_by_broker;
     return j.dump();
 }
 

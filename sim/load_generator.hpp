@@ -46,6 +46,7 @@ struct LoadReport {
     double send_tps = 0;          // acked per second of the send phase
     std::map<std::string, std::int64_t> acked_by_broker;
     std::map<std::string, std::int64_t> failures_by_reason;
+    std::map<std::string, std::int64_t> failures_by_broker;  // brokerName (or "(no broker)") -> failed sends
 };
 
 // Runs the load to completion (duration + drain). Errors: no NameServer answered at all.

@@ -20,6 +20,22 @@ std::optional<rmqup::RmqVersion> version_flag(const std::string& text) {
         std::fprintf(stderr, "rmq-sim: unknown --version %s\n", text.c_str());
     return v;
 }
+
+// A distribution-shaped home's runbroker.sh/runserver.sh exec rmq-sim like java: `-cp <classpath>`
+// then the main class. CLI11 has no single-dash long options, so -cp/-classpath and its value are
+// dropped before parsing; the main class is an ignored positional of broker and namesrv.
+std::vector<char*> without_classpath(int argc, char** argv) {
+    std::vector<char*> out;
+    for (int i = 0; i < argc; ++i) {
+        const std::string a = argv[i];
+        if ((a == "-cp" || a == "-classpath") && i + 1 < argc) {
+            ++i;
+            continue;
+        }
+        out.push_back(argv[i]);
+    }
+    return out;
+}
 }  // namespace
 
 int run_sim_cli(int argc, char** argv) {
@@ -33,6 +49,8 @@ int run_sim_cli(int argc, char** argv) {
     NamesrvOptions nso;
     bool ns_fail = false;
     std::int64_t ns_slow = 0;
+    std::string ns_main_class;
+    ns->add_option("main-class", ns_main_class, "ignored Java main class (NamesrvStartup), as the start scripts pass it");
     ns->add_option("--listen", ns_listen, "ip:port to bind (default 127.0.0.1:9876)");
     ns->add_option("-c,--config", ns_config, "namesrv.properties (listenPort, rmqsimListenAddress)");
     ns->add_option("--version", ns_version, "RocketMQ version to imitate (4.9.7, 5.3.3, ...)");
@@ -80,6 +98,8 @@ int run_sim_cli(int argc, char** argv) {
     auto* br = app.add_subcommand("broker", "run a simulated broker");
     BrokerOptions bo;
     std::string br_version = "4.9.7";
+    std::string br_main_class;
+    br->add_option("main-class", br_main_class, "ignored Java main class (BrokerStartup), as the start scripts pass it");
     br->add_option("-c,--config", bo.config_path, "broker.properties")->required();
     br->add_option("--version", br_version, "RocketMQ version to imitate (4.9.7, 5.3.3, ...)");
     br->add_option("--register-interval-ms", bo.register_interval_ms, "registration period (default registerNameServerPeriod)");
@@ -152,7 +172,8 @@ int run_sim_cli(int argc, char** argv) {
     });
 
     try {
-        app.parse(argc, argv);
+        auto args = without_classpath(argc, argv);
+        app.parse(static_cast<int>(args.size()), args.data());
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }

@@ -2,11 +2,13 @@
 // engine (rmqup/engine) does the work; this file builds its adapters (remoting admin, host
 // operations per host, system clock, journal, reporters) and maps its outcome to an exit code.
 #include <pthread.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -44,7 +46,7 @@ struct ApplyFlags {
     bool all = false;    // rollback --all
 };
 
-// SIGINT/SIGTERM -> flag, without a global: the signals are blocked in every thread (set before
+// SIGINT/SIGTERM/SIGHUP (a dropped terminal) -> flag, without a global: the signals are blocked in every thread (set before
 // any other thread starts) and one watcher thread takes them with sigwait.
 class SignalWatcher {
 public:
@@ -53,6 +55,7 @@ public:
         sigemptyset(&set);
         sigaddset(&set, SIGINT);
         sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGHUP);   // an SSH session to the operator's terminal dropped
         sigaddset(&set, SIGUSR2);  // our own "stop watching"
         pthread_sigmask(SIG_BLOCK, &set, &m_old);
         m_thread = std::thread([this, set] {
@@ -89,6 +92,7 @@ Result<std::string> read_text(const std::string& path) {
     return ss.str();
 }
 
+// Writes a 0600 file durably (file and directory entry fsynced): resume and rollback read it back.
 Status write_private(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << text;
@@ -96,6 +100,16 @@ Status write_private(const std::string& path, const std::string& text) {
     if (!out)
         return make_error(ErrorKind::io, "cannot write " + path);
     ::chmod(path.c_str(), 0600);
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    for (const std::string& target : {path, dir.empty() ? std::string(".") : dir}) {
+        int fd = ::open(target.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || ::fsync(fd) != 0) {
+            if (fd >= 0)
+                ::close(fd);
+            return make_error(ErrorKind::io, "cannot fsync " + target);
+        }
+        ::close(fd);
+    }
     return ok_status();
 }
 
@@ -324,6 +338,22 @@ bool confirmed(const Plan& plan, const ApplyFlags& f) {
     return answer == "yes";
 }
 
+// A rollback restarts serving brokers: like apply, it asks first; --yes is required without a terminal.
+bool rollback_confirmed(const ApplyFlags& f) {
+    if (f.yes)
+        return true;
+    std::cerr << "About to roll back " << (f.all ? std::string("every upgraded node") : "broker group " + f.broker)
+              << " to its old version: running masters are made read-only, drained, stopped and restarted.\n";
+    if (!::isatty(STDIN_FILENO)) {
+        std::cerr << "rmq-upgrade: not a terminal: pass --yes to roll back\n";
+        return false;
+    }
+    std::cerr << "Type 'yes' to continue: ";
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "yes";
+}
+
 int run_apply_cmd(const ApplyFlags& f, const GlobalOptions& g) {
     if (f.plan_path.empty() == f.inventory.empty()) {
         std::cerr << "rmq-upgrade: apply needs exactly one of --plan or -i/--inventory\n";
@@ -389,10 +419,15 @@ void add_apply_commands(CLI::App& app, GlobalOptions& g) {
     auto* all = rollback->add_flag("--all", f->all, "Every upgraded broker (reverse order), then the NameServers");
     broker->excludes(all);
     all->excludes(broker);
+    rollback->add_flag("--yes", f->yes, "Do not ask for confirmation");
     add_common(*rollback, *f, g);
     rollback->callback([f, &g] {
         if (f->broker.empty() && !f->all) {
             std::cerr << "rmq-upgrade: rollback needs --broker NAME or --all\n";
+            exit_code() = static_cast<int>(ExitCode::invalid_input);
+            return;
+        }
+        if (!rollback_confirmed(*f)) {
             exit_code() = static_cast<int>(ExitCode::invalid_input);
             return;
         }

@@ -138,6 +138,11 @@ int run_plan(const PlanFlags& f, const GlobalOptions& g) {
     auto plan = make_plan(*inv, admin.get(), req);
     if (!plan) return report_error(plan.error());
     std::cout << render_plan(*plan, format);
+    if (admin && plan_unreachable(*plan)) {
+        // Nothing live was checked: no census, no plan file to apply.
+        std::cerr << "rmq-upgrade: no NameServer of the inventory answered: the cluster could not be reached\n";
+        return static_cast<int>(ExitCode::unreachable);
+    }
 
     if (admin && format == PlanFormat::text) {
         std::vector<std::string> masters;

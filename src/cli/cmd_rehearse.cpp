@@ -14,6 +14,7 @@ struct RehearseFlags {
     bool json = false;
     bool setup_only = false;
     bool target_fails = false;
+    bool fast = false;
     std::string transport = "auto";
 };
 
@@ -47,12 +48,17 @@ void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
     cmd->add_flag("--setup-only", flags->setup_only,
                   "Start the cluster and the traffic, write the inventory (path in <workdir>/ready), and wait "
                   "for SIGINT/SIGTERM while you run `rmq-upgrade apply` yourself; then verify and report");
+    cmd->add_flag("--fast", flags->fast,
+                  "Shortened timings for tests (routes refreshed every 1 s, registration every 2 s, 3 s drain); "
+                  "the default is production timings (30 s route refresh, >= 45 s drain)");
     cmd->add_flag("--target-fails-to-start", flags->target_fails,
                   "Make the new version's brokers fail at start (rehearses the automatic rollback)");
     cmd->callback([flags] {
         auto o = flags->opts;
         o.format = flags->json ? rehearse::OutputFormat::json : rehearse::OutputFormat::text;
         o.scope = flags->setup_only ? rehearse::RunScope::setup_only : rehearse::RunScope::full;
+        o.timing = flags->fast ? rehearse::InventoryOptions::Timing::rehearsal
+                               : rehearse::InventoryOptions::Timing::production;
         o.target_start = flags->target_fails ? rehearse::TargetStart::fails : rehearse::TargetStart::normal;
         o.transport = flags->transport == "ssh"     ? rehearse::TransportChoice::ssh
                       : flags->transport == "local" ? rehearse::TransportChoice::local

@@ -16,9 +16,12 @@ using SteadyClock = std::chrono::steady_clock;
 
 std::string match_for(const Layout& layout, const std::string& host) { return "-c " + layout.config(host) + " "; }
 
-Status start_node(const std::string& script, const std::string& host, const Layout& layout) {
+// Started the way an operator does from the home: ROCKETMQ_HOME and JAVA_HOME set explicitly (an
+// inherited ROCKETMQ_HOME of the rehearsal's own environment must not pick the home).
+Status start_node(const std::string& home, const std::string& script, const std::string& host, const Layout& layout) {
     SpawnOptions o;
-    o.argv = {"/bin/sh", script, "-c", layout.config(host)};
+    o.argv = {"/bin/sh", home + "/bin/" + script, "-c", layout.config(host)};
+    o.env = {{"ROCKETMQ_HOME", home}, {"JAVA_HOME", layout.java_home()}};
     o.log_path = layout.log(host);
     auto pid = spawn_detached(o);
     if (!pid.ok()) return std::move(pid).error().with("start " + host);
@@ -71,7 +74,7 @@ Status start_cluster(const Topology& t, const Layout& layout, const std::string&
                      std::chrono::milliseconds timeout) {
     const auto deadline = SteadyClock::now() + timeout;
     for (const auto& ns : t.nameservers)
-        RMQUP_TRY(start_node(layout.home(version) + "/bin/mqnamesrv", ns.host, layout));
+        RMQUP_TRY(start_node(layout.home(version), "mqnamesrv", ns.host, layout));
     // Brokers register at start; give the NameServers their first accept loop.
     for (const auto& ns : t.nameservers) {
         while (true) {
@@ -82,7 +85,7 @@ Status start_cluster(const Topology& t, const Layout& layout, const std::string&
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
     }
-    for (const auto& b : t.brokers) RMQUP_TRY(start_node(layout.home(version) + "/bin/mqbroker", b.host, layout));
+    for (const auto& b : t.brokers) RMQUP_TRY(start_node(layout.home(version), "mqbroker", b.host, layout));
     std::string missing;
     while (!all_registered(t, admin, missing)) {
         if (SteadyClock::now() > deadline) {

@@ -33,7 +33,7 @@ struct InventoryOptions {
     std::string probe_topic = "RehearsalProbe";
 
     enum class Timing {
-        rehearsal,   // shortened drain with allowShortDrainForTests: rmq-sim clients refresh routes fast
+        rehearsal,   // shortened drain with allowShortDrainForTests: rmq-sim clients refresh routes fast (--fast)
         production,  // real clients refresh routes every 30 s: the default drain
     } timing = Timing::rehearsal;
 };

@@ -40,18 +40,50 @@ Status make_dir(const std::string& path) {
     return ok_status();
 }
 
-// One bin/ script: logs the start (the tests count restarts per node), then becomes rmq-sim so
-// that the process command line carries "-c <config>" as RocketMQ's JVM does.
-std::string wrapper(const std::string& script, const std::string& sim_mode, const std::string& version,
-                    const LayoutOptions& opts, const Layout& layout, bool fail_start) {
+// bin/mqbroker and bin/mqnamesrv as the release has them (operations fact 29): an inherited
+// ROCKETMQ_HOME wins over the script's own folder, then ${ROCKETMQ_HOME}/bin/<runner> runs.
+std::string launcher(const std::string& script, const std::string& runner, const std::string& version) {
     std::ostringstream s;
     s << "#!/bin/sh\n"
       << "# Rehearsal stand-in for RocketMQ " << version << "'s bin/" << script
-      << ": rmq-sim at this version.\n"
-      << "echo \"$(date +%s) " << script << " " << version << " $*\" >> " << sh_quote(layout.starts_log()) << "\n"
-      << "exec " << sh_quote(opts.sim_bin) << " " << sim_mode << " --version " << version
-      << (fail_start ? " --fail-start" : "") << " \"$@\"\n";
+      << ": honours an inherited ROCKETMQ_HOME exactly like the real one.\n"
+      << "if [ -z \"$ROCKETMQ_HOME\" ]; then\n"
+      << "  ROCKETMQ_HOME=$(cd \"$(dirname \"$0\")/..\" && pwd)\n"
+      << "fi\n"
+      << "export ROCKETMQ_HOME\n"
+      << "exec sh \"${ROCKETMQ_HOME}/bin/" << runner << "\" \"$@\"\n";
     return s.str();
+}
+
+// bin/runbroker.sh and bin/runserver.sh: Java found like the real scripts (JAVA_HOME, then
+// $HOME/jdk/java, then /usr/java: fact 30), then rmq-sim of this home's version in place of the
+// JVM, with the classpath the real JVM gets, so the process tells which home it runs from.
+std::string runner(const std::string& script, const std::string& sim_mode, const std::string& version,
+                   const LayoutOptions& opts, const Layout& layout, bool fail_start) {
+    std::ostringstream s;
+    s << "#!/bin/sh\n"
+      << "# Rehearsal stand-in for RocketMQ " << version << "'s bin/" << script << ".\n"
+      << "[ ! -e \"$JAVA_HOME/bin/java\" ] && JAVA_HOME=$HOME/jdk/java\n"
+      << "[ ! -e \"$JAVA_HOME/bin/java\" ] && JAVA_HOME=/usr/java\n"
+      << "[ ! -e \"$JAVA_HOME/bin/java\" ] && { echo \"Please set the JAVA_HOME variable in your environment, We need "
+         "java(x64)!\" >&2; exit 1; }\n"
+      << "BASE_DIR=$(cd \"$(dirname \"$0\")/..\" && pwd)\n"
+      << "echo \"$(date +%s) " << script << " " << version << " $*\" >> " << sh_quote(layout.starts_log()) << "\n"
+      << "exec " << sh_quote(opts.sim_bin) << " " << sim_mode << " -cp \"${BASE_DIR}/conf:${BASE_DIR}/lib/*\" --version "
+      << version << (fail_start ? " --fail-start" : "");
+    if (sim_mode == "broker" && opts.sim_register_interval_ms)
+        s << " --register-interval-ms " << *opts.sim_register_interval_ms;
+    s << " \"$@\"\n";
+    return s.str();
+}
+
+// A JAVA_HOME whose bin/java answers `java -version` like a Java 8 runtime (the rehearsal's
+// "JVM" is rmq-sim; the planner checks the Java the start scripts will find).
+std::string fake_java() {
+    return "#!/bin/sh\n"
+           "# Rehearsal stand-in for a Java 8 runtime: only `java -version` is used.\n"
+           "echo 'openjdk version \"1.8.0_392\"' >&2\n"
+           "echo 'OpenJDK Runtime Environment (build 1.8.0_392-b08)' >&2\n";
 }
 
 // bin/mqshutdown: like RocketMQ's, stops every process of the kind it is given (by this home's
@@ -65,7 +97,7 @@ std::string shutdown_script(const std::string& version, const LayoutOptions& opt
       << "  namesrv) kind=namesrv ;;\n"
       << "  *) echo \"Useage: mqshutdown (broker|namesrv)\" >&2; exit 1 ;;\n"
       << "esac\n"
-      << "pids=$(pgrep -f -- " << sh_quote(opts.sim_bin + " ") << "\"$kind --version " << version << "\")\n"
+      << "pids=$(pgrep -f -- " << sh_quote(opts.sim_bin + " ") << "\"$kind -cp .* --version " << version << "\")\n"
       << "[ -n \"$pids\" ] || { echo \"No mq$kind running.\"; exit 0; }\n"
       << "kill $pids && echo \"The mq$kind($pids) is running...\" && echo \"Send shutdown request to mq$kind($pids) OK\"\n";
     return s.str();
@@ -101,15 +133,25 @@ std::string broker_properties(const Topology& t, const BrokerSpec& b, const Layo
 
 Result<Layout> write_layout(const Topology& t, const LayoutOptions& opts) {
     Layout layout{opts.workdir};
-    for (const auto& dir : {opts.workdir + "/conf", opts.workdir + "/store", opts.workdir + "/logs"})
+    for (const auto& dir : {opts.workdir + "/conf", opts.workdir + "/store", opts.workdir + "/logs",
+                            layout.java_home() + "/bin"})
         RMQUP_TRY(make_dir(dir));
+    RMQUP_TRY(write_text(layout.java_home() + "/bin/java", fake_java(), 0755));
+    // Homes shaped like the binary release (distribution/release.xml): bin/, conf/, lib/ with the
+    // version in the jar names, and no logs/ folder (fact 28).
     for (const auto& version : {opts.from_version, opts.to_version}) {
         const bool fail = version == opts.to_version && opts.target_start == TargetStart::fails;
-        const std::string bin = layout.home(version) + "/bin";
-        RMQUP_TRY(make_dir(bin));
-        RMQUP_TRY(make_dir(layout.home(version) + "/logs"));
-        RMQUP_TRY(write_text(bin + "/mqnamesrv", wrapper("mqnamesrv", "namesrv", version, opts, layout, false), 0755));
-        RMQUP_TRY(write_text(bin + "/mqbroker", wrapper("mqbroker", "broker", version, opts, layout, fail), 0755));
+        const std::string home = layout.home(version);
+        const std::string bin = home + "/bin";
+        for (const auto& dir : {bin, home + "/conf", home + "/lib"})
+            RMQUP_TRY(make_dir(dir));
+        for (const char* jar : {"rocketmq-broker", "rocketmq-namesrv", "rocketmq-common", "rocketmq-client",
+                                "rocketmq-remoting", "rocketmq-store", "rocketmq-tools"})
+            RMQUP_TRY(write_text(home + "/lib/" + jar + "-" + version + ".jar", "", 0644));
+        RMQUP_TRY(write_text(bin + "/mqnamesrv", launcher("mqnamesrv", "runserver.sh", version), 0755));
+        RMQUP_TRY(write_text(bin + "/mqbroker", launcher("mqbroker", "runbroker.sh", version), 0755));
+        RMQUP_TRY(write_text(bin + "/runserver.sh", runner("runserver.sh", "namesrv", version, opts, layout, false), 0755));
+        RMQUP_TRY(write_text(bin + "/runbroker.sh", runner("runbroker.sh", "broker", version, opts, layout, fail), 0755));
         RMQUP_TRY(write_text(bin + "/mqshutdown", shutdown_script(version, opts), 0755));
     }
     for (const auto& ns : t.nameservers)

@@ -3,6 +3,7 @@
 // store and log per node, and the start log the tests count restarts with.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "cli/rehearse_topology.hpp"
@@ -21,7 +22,9 @@ struct LayoutOptions {
     std::string from_version;   // "4.8.0"
     std::string to_version;     // "4.9.7"
     TargetStart target_start = TargetStart::normal;
-    int register_interval_ms = 2000;  // brokers re-register this often (shortened for rehearsals)
+    int register_interval_ms = 30000;  // registerNameServerPeriod (the broker clamps it to 10-60 s)
+    // rmq-sim only: a registration period below RocketMQ's 10 s floor (fast test rehearsals).
+    std::optional<int> sim_register_interval_ms;
 };
 
 // Paths inside the work directory (all absolute).
@@ -33,6 +36,7 @@ struct Layout {
     std::string store(const std::string& host) const { return workdir + "/store/" + host; }
     std::string log(const std::string& host) const { return workdir + "/logs/" + host + ".log"; }
     std::string starts_log() const { return workdir + "/starts.log"; }
+    std::string java_home() const { return workdir + "/jdk"; }
     std::string inventory() const { return workdir + "/inventory.yaml"; }
     std::string journal_dir() const { return workdir + "/journal"; }
     std::string load_json() const { return workdir + "/load.json"; }

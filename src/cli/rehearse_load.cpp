@@ -81,6 +81,9 @@ Result<LoadCounts> parse_load_json(const std::string& text) {
     c.received = num("received");
     c.duplicates = num("duplicates");
     c.lost = num("lost");
+    if (auto it = j.find("failures_by_broker"); it != j.end() && it->is_object())
+        for (const auto& [broker, n] : it->items())
+            if (n.is_number()) c.failed_by_broker[broker] = n.get<std::int64_t>();
     return c;
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "cli/rehearse_process.hpp"
@@ -18,6 +19,7 @@ struct LoadCounts {
     std::int64_t received = 0;    // distinct messages consumed
     std::int64_t duplicates = 0;  // redeliveries of a message already consumed
     std::int64_t lost = 0;        // acked but never consumed
+    std::map<std::string, std::int64_t> failed_by_broker;  // brokerName -> sends that failed there
 };
 
 struct LoadOptions {

@@ -31,7 +31,9 @@ std::string render_result_text(const RehearsalResult& r) {
     }
     s << "\n  messages sent " << r.load.sent << ", acked " << r.load.acked << ", received " << r.load.received << "\n"
       << "  messages lost:  " << r.load.lost << (r.load_ok ? "" : " (the load generator did not report)") << "\n"
-      << "  send failures:  " << r.load.failed << "\n"
+      << "  send failures:  " << r.load.failed << "\n";
+    for (const auto& [broker, n] : r.load.failed_by_broker) s << "    on " << broker << ": " << n << "\n";
+    s << ""
       << "  duplicates:     " << r.load.duplicates << "\n"
       << "  roll time:      " << seconds(r.roll_ms) << "\n"
       << "  total time:     " << seconds(r.total_ms) << "\n";
@@ -53,6 +55,7 @@ std::string render_result_json(const RehearsalResult& r) {
     j["received"] = r.load.received;
     j["lost"] = r.load.lost;
     j["sendFailures"] = r.load.failed;
+    j["sendFailuresByBroker"] = r.load.failed_by_broker;
     j["duplicates"] = r.load.duplicates;
     j["loadReported"] = r.load_ok;
     j["rollMs"] = r.roll_ms;

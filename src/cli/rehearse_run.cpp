@@ -223,6 +223,8 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         lo.from_version = opts.from_version;
         lo.to_version = opts.to_version;
         lo.target_start = opts.target_start;
+        const bool fast = opts.timing == InventoryOptions::Timing::rehearsal;
+        if (fast) lo.sim_register_interval_ms = 2000;
         auto layout = write_layout(topology, lo);
         if (!layout.ok()) {
             err << "rmq-upgrade rehearse: " << layout.error().describe() << "\n";
@@ -232,6 +234,10 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         net::RemotingClient client;
         net::RemotingAdmin admin(client, std::chrono::milliseconds(3000));
 
+        err << (fast ? "rehearse: timings: FAST (tests only: clients refresh routes every 1 s, brokers register "
+                       "every 2 s, drain waits 3 s; a real roll needs the production timings)\n"
+                     : "rehearse: timings: production (clients refresh routes every 30 s, brokers register every "
+                       "30 s, drain waits >= 45 s; --fast shortens them for tests)\n");
         err << "rehearse: starting RocketMQ " << opts.from_version << " (rmq-sim): 2 NameServers, 2 broker groups in "
             << workdir << "\n";
         if (auto s = start_cluster(topology, *layout, opts.from_version, admin, std::chrono::seconds(40)); !s.ok()) {
@@ -256,6 +262,8 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         io.store_dir = workdir + "/store";
         io.log_dir = workdir + "/logs";
         io.probe_topic = k_probe_topic;
+        io.java_home = layout->java_home();
+        io.timing = opts.timing;
         {
             std::ofstream inv(layout->inventory());
             inv << render_inventory(topology, io);
@@ -276,6 +284,7 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         load_opts.json_path = layout->load_json();
         load_opts.log_path = layout->load_log();
         load_opts.send_phase = traffic;
+        load_opts.route_refresh = fast ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(30000);
         auto load = LoadGenerator::start(load_opts);
         if (!load.ok()) {
             err << "rmq-upgrade rehearse: " << load.error().describe() << "\n";
@@ -320,6 +329,14 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         if (counts.ok()) {
             result.load = *counts;
             result.load_ok = true;
+            // Zero downtime, not only zero loss: a non-orderly send must never fail during a roll.
+            if (counts->failed > 0) {
+                std::string where;
+                for (const auto& [broker, n] : counts->failed_by_broker)
+                    where += (where.empty() ? "" : ", ") + broker + ": " + std::to_string(n);
+                result.failures.push_back(std::to_string(counts->failed) + " sends failed during the roll (" + where +
+                                          ")");
+            }
         } else {
             result.failures.push_back("load generator: " + counts.error().describe());
         }

@@ -9,6 +9,7 @@
 
 #include "cli/rehearse_cluster.hpp"
 #include "cli/rehearse_layout.hpp"
+#include "cli/rehearse_inventory.hpp"
 #include "cli/rehearse_load.hpp"
 
 namespace rmqup::cli::rehearse {
@@ -36,6 +37,9 @@ struct RehearseOptions {
     std::string sim_bin;  // "" = found next to this executable
     std::string first_address = "127.0.0.2";  // six consecutive loopback addresses from here
     int load_seconds = 0; // send phase of the traffic; 0 = the plan's expected duration + margin
+    // production: clients refresh routes every 30 s, brokers register every 30 s, the drain waits
+    // >= 35 s (what a real roll needs); fast: a few seconds each (tests only, said in the output).
+    InventoryOptions::Timing timing = InventoryOptions::Timing::production;
 };
 
 struct RehearsalResult {

@@ -11,6 +11,7 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::not_ready: return "not ready";
     case ErrorKind::protocol: return "protocol error";
     case ErrorKind::auth: return "authentication failed";
+    case ErrorKind::denied: return "denied by ACL";
     case ErrorKind::host_key: return "host key";
     case ErrorKind::io: return "I/O error";
     case ErrorKind::conflict: return "conflict";

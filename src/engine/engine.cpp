@@ -41,7 +41,7 @@ bool terminal_ok(Phase p) { return p == Phase::done || p == Phase::skipped; }
 // First phase of n's flow at or after entry.
 Phase clamp_to_flow(const PlanNode& node, Phase entry) {
     for (Phase p : detail::flow_for(node))
-        if (p >= entry)
+        if (detail::flow_rank(p) >= detail::flow_rank(entry))
             return p;
     return Phase::done;
 }

@@ -108,27 +108,53 @@ Result<std::vector<JournalRecord>> MemoryJournal::load() { return m_records; }
 
 namespace {
 
-Result<std::vector<JournalRecord>> load_file(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<JournalRecord> out;
+// The records of a journal file, and the byte length of its intact part: a torn last line
+// (a crash mid-write) is left out of both; anything else unreadable is corruption.
+struct Loaded {
+    std::vector<JournalRecord> records;
+    std::size_t intact_bytes = 0;
+    bool needs_newline = false;  // the intact part ends with a complete record but no '\n'
+};
+
+Result<Loaded> load_file(const std::string& path) {
+    Loaded out;
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         return out;
-    std::string line;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    std::size_t pos = 0;
     int line_no = 0;
-    while (std::getline(in, line)) {
+    while (pos < text.size()) {
+        const std::size_t eol = text.find('\n', pos);
+        const bool last = eol == std::string::npos;
+        const std::string line = text.substr(pos, last ? std::string::npos : eol - pos);
+        const std::size_t next = last ? text.size() : eol + 1;
         ++line_no;
-        if (line.empty())
-            continue;
-        auto r = record_from_json(line);
-        if (!r.ok()) {
-            // A torn last line (crash mid-write) is dropped; anything else is corruption.
-            if (in.peek() == std::char_traits<char>::eof())
-                break;
-            return std::move(r).error().with(path + ":" + std::to_string(line_no));
+        if (!line.empty()) {
+            auto r = record_from_json(line);
+            if (!r.ok()) {
+                if (next >= text.size())
+                    break;  // torn tail: dropped here, truncated by open()
+                return std::move(r).error().with(path + ":" + std::to_string(line_no));
+            }
+            out.records.push_back(std::move(r).value());
         }
-        out.push_back(std::move(r).value());
+        out.intact_bytes = next;
+        out.needs_newline = last && !line.empty();
+        pos = next;
     }
     return out;
+}
+
+// Makes a new or truncated file's directory entry durable.
+void fsync_dir(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
 }
 
 }  // namespace
@@ -161,11 +187,12 @@ Result<std::unique_ptr<FileJournal>> FileJournal::open(const std::string& dir, J
                                                    ": only one orchestrator may drive a cluster");
     }
     const std::string path = journal_path(dir);
-    auto existing = load_file(path);
-    if (!existing.ok()) {
+    auto loaded = load_file(path);
+    if (!loaded.ok()) {
         ::close(lock_fd);
-        return std::move(existing).error();
+        return std::move(loaded).error();
     }
+    auto* existing = &loaded->records;
     if (mode == JournalOpen::fresh && !existing->empty()) {
         ::close(lock_fd);
         return make_error(ErrorKind::conflict, "journal " + path + " already holds a run: use `rmq-upgrade resume "
@@ -181,6 +208,24 @@ Result<std::unique_ptr<FileJournal>> FileJournal::open(const std::string& dir, J
         return sys_error("cannot open journal", path);
     }
     ::fchmod(fd, 0600);
+    // A torn last record is cut off, so that the next record does not glue onto it.
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) > loaded->intact_bytes) {
+        if (::ftruncate(fd, static_cast<off_t>(loaded->intact_bytes)) != 0) {
+            Error e = sys_error("cannot truncate the torn tail of journal", path);
+            ::close(fd);
+            ::close(lock_fd);
+            return e;
+        }
+    }
+    if (loaded->needs_newline && ::write(fd, "\n", 1) != 1) {
+        Error e = sys_error("cannot write journal", path);
+        ::close(fd);
+        ::close(lock_fd);
+        return e;
+    }
+    ::fsync(fd);
+    fsync_dir(dir);
     std::int64_t next = existing->empty() ? 1 : existing->back().seq + 1;
     return std::unique_ptr<FileJournal>(new FileJournal(path, fd, lock_fd, next));
 }
@@ -206,7 +251,12 @@ Status FileJournal::append(JournalRecord r) {
     return ok_status();
 }
 
-Result<std::vector<JournalRecord>> FileJournal::load() { return load_file(m_path); }
+Result<std::vector<JournalRecord>> FileJournal::load() {
+    auto loaded = load_file(m_path);
+    if (!loaded.ok())
+        return std::move(loaded).error();
+    return std::move(loaded->records);
+}
 
 std::vector<std::pair<std::string, NodeJournalState>> last_states(const std::vector<JournalRecord>& records) {
     std::vector<std::pair<std::string, NodeJournalState>> out;

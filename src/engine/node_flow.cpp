@@ -36,11 +36,13 @@ Result<RunStatus> handle_failure(Context& ctx, NodeRun& n, const Error& err) {
     return RunStatus::failed;
 }
 
-Result<RunStatus> run_node(Context& ctx, NodeRun& n, Phase entry) {
+namespace {
+
+Result<RunStatus> run_flow(Context& ctx, NodeRun& n, Phase entry) {
     const auto flow = flow_for(*n.node);
     bool started = false;
     for (Phase p : flow) {
-        if (!started && p < entry)
+        if (!started && p != entry)
             continue;
         started = true;
         if (ctx.interrupted())
@@ -55,6 +57,36 @@ Result<RunStatus> run_node(Context& ctx, NodeRun& n, Phase entry) {
     }
     RMQUP_TRY(ctx.transition(n, Phase::done, "at " + n.node->target_version));
     return RunStatus::completed;
+}
+
+// The one safety boundary: whatever ends a node's flow without a handled outcome (a journal that
+// cannot be written, an exception) still leaves no master read-only, or names it loudly.
+Error escaped(Context& ctx, NodeRun& n, Error e) {
+    if (n.failed_at == Phase::pending)
+        n.failed_at = n.phase;
+    ctx.say(Level::error, &n, node_label(*n.node) + ": the run stopped in " + phase_name(n.phase) + ": " + e.describe());
+    try {
+        Context::SafetyScope safety(ctx);
+        ensure_not_left_read_only(ctx, n);
+    } catch (const std::exception& inner) {
+        ctx.say(Level::error, &n, node_label(*n.node) + ": READ-ONLY possible: restoring write permission failed (" +
+                                      inner.what() + "); run `mqadmin updateBrokerConfig -b " + n.node->address +
+                                      " -k brokerPermission -v 6`");
+    }
+    return e;
+}
+
+}  // namespace
+
+Result<RunStatus> run_node(Context& ctx, NodeRun& n, Phase entry) {
+    try {
+        auto r = run_flow(ctx, n, entry);
+        if (!r.ok())
+            return escaped(ctx, n, std::move(r).error());
+        return r;
+    } catch (const std::exception& e) {
+        return escaped(ctx, n, make_error(ErrorKind::internal, std::string("unexpected exception: ") + e.what()));
+    }
 }
 
 }  // namespace rmqup::engine::detail

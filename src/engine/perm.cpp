@@ -38,8 +38,13 @@ Status set_perm(Context& ctx, NodeRun& n, int perm) {
     const auto& node = *n.node;
     rmq::Properties kv{{"brokerPermission", std::to_string(perm)}};
     auto s = ctx.admin().update_broker_config(node.address, kv);
-    if (!s.ok())
-        return std::move(s).error().with("set brokerPermission=" + std::to_string(perm) + " on " + node_label(node));
+    if (!s.ok()) {
+        Error e = std::move(s).error();
+        // A refused perm-4 call changed nothing: say so, so that nobody hunts a read-only broker.
+        if (perm == k_perm_read_only && e.kind != ErrorKind::timeout && e.kind != ErrorKind::unreachable)
+            e.with(node_label(node) + " refused brokerPermission=4: it was never made read-only");
+        return std::move(e).with("set brokerPermission=" + std::to_string(perm) + " on " + node_label(node));
+    }
     return ok_status();
 }
 
@@ -99,39 +104,69 @@ Status confirm_perm(Context& ctx, NodeRun& n, int perm, DownNameServers down_pol
     return ok_status();
 }
 
-void ensure_not_left_read_only(Context& ctx, NodeRun& n) {
+std::optional<std::string> config_value(const rmq::Properties& config, const std::string& key) {
+    for (const auto& [k, v] : config)
+        if (k == key)
+            return v;
+    return std::nullopt;
+}
+
+std::optional<int> live_perm(Context& ctx, const PlanNode& node) {
+    auto cfg = ctx.admin().broker_config(node.address);
+    if (!cfg.ok())
+        return std::nullopt;
+    auto value = config_value(*cfg, "brokerPermission");
+    if (!value || value->empty() || value->find_first_not_of("0123456789") != std::string::npos || value->size() > 3)
+        return std::nullopt;
+    return std::stoi(*value);
+}
+
+namespace {
+
+void left_read_only(Context& ctx, NodeRun& n, const std::string& why) {
+    ctx.read_only_left.push_back(why);
+    ctx.say(Level::error, &n, why);
+}
+
+std::string fix_command(const PlanNode& node) {
+    return "mqadmin updateBrokerConfig -b " + node.address + " -k brokerPermission -v 6";
+}
+
+}  // namespace
+
+bool ensure_not_left_read_only(Context& ctx, NodeRun& n) {
     const auto& node = *n.node;
     if (!is_master(node))
-        return;  // slaves take no writes and their permission is never changed
+        return true;  // slaves take no writes and their permission is never changed
     const std::string label = node_label(node);
-    const bool mid_stop = n.failed_at == Phase::stop;
     auto ri = ctx.admin().runtime_info(node.address);
     if (!ri.ok()) {
-        auto ops = ctx.host(node);
+        // Running is decided by the listening socket of either version on the address.
         bool running = true;  // unknown counts as running: we must not claim it is safe
-        if (ops.ok()) {
-            auto pids = (*ops)->find_pids(node.current);
-            if (pids.ok())
-                running = !pids->empty();
-        }
+        auto id = identify(ctx, node, node.current);
+        if (id.ok())
+            running = id->has_value();
         if (!running) {
-            ctx.say(Level::warning, &n, label + " is not running (nothing to restore; it is DOWN)");
-            return;
+            ctx.say(Level::warning, &n, label + " is not running (nothing listens on " + node.address +
+                                            "): nothing to restore; it is DOWN");
+            return true;
         }
-        std::string why = label + ": READ-ONLY possible: it does not answer (" + ri.error().describe() +
-                          "); check it and run `mqadmin updateBrokerConfig -b " + node.address +
-                          " -k brokerPermission -v 6`";
-        ctx.read_only_left.push_back(why);
-        ctx.say(Level::error, &n, why);
-        return;
+        left_read_only(ctx, n, label + ": READ-ONLY possible: it does not answer (" + ri.error().describe() +
+                                   "); check it and run `" + fix_command(node) + "`");
+        return false;
     }
-    if (mid_stop) {
-        std::string why = label + ": READ-ONLY: it failed while stopping (SIGTERM may still be in progress), so "
-                                  "its permission was not touched; once it is stable run `mqadmin updateBrokerConfig -b " +
-                          node.address + " -k brokerPermission -v 6`";
-        ctx.read_only_left.push_back(why);
-        ctx.say(Level::error, &n, why);
-        return;
+    // Report what is true: the broker's own permission, not what the run meant to do.
+    const auto perm = live_perm(ctx, node);
+    if (perm && (*perm & rmq::k_perm_write) != 0) {
+        ctx.say(Level::info, &n, label + " is read-write (brokerPermission=" + std::to_string(*perm) +
+                                     "): nothing to restore");
+        return true;
+    }
+    if (n.failed_at == Phase::stop) {
+        left_read_only(ctx, n, label + ": READ-ONLY: it failed while stopping (SIGTERM may still be in progress), "
+                                       "so its permission was not touched; once it is stable run `" +
+                                   fix_command(node) + "`");
+        return false;
     }
     Context::SafetyScope safety(ctx);
     auto s = set_perm(ctx, n, k_perm_read_write);
@@ -139,12 +174,18 @@ void ensure_not_left_read_only(Context& ctx, NodeRun& n) {
         s = confirm_perm(ctx, n, k_perm_read_write, DownNameServers::skip);
     if (s.ok()) {
         ctx.say(Level::info, &n, label + " restored to perm 6 (read-write)");
-        return;
+        return true;
     }
-    std::string why = label + ": READ-ONLY: restoring perm 6 failed (" + s.error().describe() +
-                      "); run `mqadmin updateBrokerConfig -b " + node.address + " -k brokerPermission -v 6`";
-    ctx.read_only_left.push_back(why);
-    ctx.say(Level::error, &n, why);
+    // The call may have failed after the broker applied it: read again before raising the alarm.
+    const auto after = live_perm(ctx, node);
+    if (after && (*after & rmq::k_perm_write) != 0) {
+        ctx.say(Level::warning, &n, label + " is read-write (brokerPermission=" + std::to_string(*after) +
+                                        ") but confirming it on every NameServer failed: " + s.error().describe());
+        return true;
+    }
+    left_read_only(ctx, n, label + ": READ-ONLY: restoring perm 6 failed (" + s.error().describe() + "); run `" +
+                               fix_command(node) + "`");
+    return false;
 }
 
 }  // namespace rmqup::engine::detail

@@ -1,4 +1,5 @@
-// Host-side steps: pristine config backup, stop, config restore, start.
+// Host-side steps: process identity, pristine config backup, stop, config restore, ACL file
+// carry-over, start.
 #include "properties_text.hpp"
 #include "steps.hpp"
 
@@ -7,9 +8,150 @@ namespace rmqup::engine::detail {
 namespace {
 // Config files hold no secrets (ACL keys live in plain_acl.yml) but are not world-writable.
 constexpr int k_config_mode = 0644;
+// plain_acl.yml keeps the release's own mode (0644 in the zip): the broker may run as another
+// user than the one rmq-upgrade logs in as.
+constexpr int k_acl_file_mode = 0644;
 // A broker that did not shut down cleanly recovers abnormally (re-scans the commit log).
 constexpr int k_abnormal_start_factor = 3;
+
+std::string port_of(const std::string& address) {
+    const auto colon = address.rfind(':');
+    return colon == std::string::npos ? address : address.substr(colon + 1);
+}
+
+std::string describe(const ProcessIdentity& p) {
+    return "pid " + std::to_string(p.pid) + ", home " + (p.home.empty() ? std::string("unknown") : p.home) +
+           ", config " + (p.config_path.empty() ? std::string("none") : p.config_path);
+}
+
+// Whether the node answers on its address (remoting): a NameServer its cluster info, a broker its
+// runtime info. Refusals count as answers: something is there.
+bool node_answers(Context& ctx, const PlanNode& node) {
+    if (node.kind == NodeKind::nameserver) {
+        auto ci = ctx.admin().cluster_info(node.address);
+        return ci.ok() || (ci.error().kind != ErrorKind::unreachable && ci.error().kind != ErrorKind::timeout);
+    }
+    auto ri = ctx.admin().runtime_info(node.address);
+    return ri.ok() || (ri.error().kind != ErrorKind::unreachable && ri.error().kind != ErrorKind::timeout);
+}
+
+std::string conf_file(const std::string& home, const std::string& name) {
+    std::string h = home;
+    while (h.size() > 1 && h.back() == '/')
+        h.pop_back();
+    return h + "/conf/" + name;
+}
+
 }  // namespace
+
+bool old_process_may_be_stopped(Phase p) {
+    switch (p) {
+    case Phase::pending:
+    case Phase::skipped:
+    case Phase::set_read_only:
+    case Phase::confirm_read_only:
+    case Phase::drain: return false;
+    case Phase::stop:
+    case Phase::restore_config:
+    case Phase::start:
+    case Phase::await_registration:
+    case Phase::set_read_write:
+    case Phase::confirm_read_write:
+    case Phase::verify:
+    case Phase::done:
+    case Phase::rolling_back:
+    case Phase::rolled_back:
+    case Phase::paused:
+    case Phase::failed: return true;
+    }
+    return true;
+}
+
+bool target_may_be_serving(Phase p) {
+    switch (p) {
+    case Phase::set_read_write:
+    case Phase::confirm_read_write:
+    case Phase::verify:
+    case Phase::done: return true;
+    case Phase::pending:
+    case Phase::skipped:
+    case Phase::set_read_only:
+    case Phase::confirm_read_only:
+    case Phase::drain:
+    case Phase::stop:
+    case Phase::restore_config:
+    case Phase::start:
+    case Phase::await_registration:
+    case Phase::rolling_back:
+    case Phase::rolled_back:
+    case Phase::paused:
+    case Phase::failed: return false;
+    }
+    return false;
+}
+
+Result<std::optional<ProcessIdentity>> identify(Context& ctx, const PlanNode& node, const ProcessSpec& spec) {
+    auto ops = ctx.host(node);
+    if (!ops.ok())
+        return std::move(ops).error().with("identify " + node_label(node));
+    auto id = (*ops)->identify(spec);
+    if (!id.ok())
+        return std::move(id).error().with("identify the process of " + node_label(node) + " on host " + node.host);
+    return id;
+}
+
+Status identify_step(Context& ctx, NodeRun& n) {
+    const auto& node = *n.node;
+    const std::string label = node_label(node);
+    auto id = identify(ctx, node, node.current);
+    if (!id.ok())
+        return std::move(id).error();
+    if (!*id) {
+        if (node_answers(ctx, node))
+            return make_error(ErrorKind::conflict,
+                              label + " answers on " + node.address + " but no process listens on port " +
+                                  port_of(node.address) + " of host " + node.host +
+                                  ": the inventory's host for it is probably wrong; nothing was changed");
+        if (is_master(node))
+            return make_error(ErrorKind::conflict, label + " is not running (nothing listens on " + node.address +
+                                                       " on host " + node.host +
+                                                       " and it does not answer): start it, or exclude it, before "
+                                                       "rolling; nothing was changed");
+        ctx.say(Level::warning, &n,
+                label + " is not running (nothing listens on " + node.address + " on host " + node.host +
+                    "): it will be started at " + node.target_version);
+        return ok_status();
+    }
+    const ProcessIdentity& p = **id;
+    if (!p.config_matches)
+        return make_error(ErrorKind::conflict, label + ": the process listening on " + node.address + " (" +
+                                                   describe(p) + ") was not started with the inventory's config " +
+                                                   node.current.config_path + "; fix the inventory; nothing was changed");
+    if (!p.home_matches)
+        return make_error(ErrorKind::conflict, label + ": the process listening on " + node.address + " (" +
+                                                   describe(p) + ") does not run from the inventory's currentHome " +
+                                                   node.current.home + "; fix the inventory; nothing was changed");
+    ctx.say(Level::info, &n, label + " identified on host " + node.host + ": " + describe(p));
+    return ok_status();
+}
+
+Error wrong_home_error(const PlanNode& node, const ProcessSpec& spec, const ProcessIdentity& found) {
+    std::string cause;
+    if (!spec.stop_command.empty())
+        cause = "the service unit (or start command) still points at the old home: check its ExecStart and "
+                "Environment" +
+                (found.home_env.empty() ? std::string() : " (its ROCKETMQ_HOME=" + found.home_env + ")");
+    else if (!found.home_env.empty() && found.home_env != spec.home)
+        cause = "ROCKETMQ_HOME=" + found.home_env +
+                " is set in its environment: bin/mqbroker and bin/mqnamesrv use an inherited ROCKETMQ_HOME "
+                "instead of their own folder (operator profile, sshd AcceptEnv)";
+    else
+        cause = "the start command does not start the target home: check commands in the inventory";
+    return make_error(ErrorKind::conflict, node_label(node) + " on host " + node.host + " came up from " +
+                                               (found.home.empty() ? std::string("an unknown home") : found.home) +
+                                               " (pid " + std::to_string(found.pid) + "), not from " + spec.home +
+                                               ": " + cause);
+}
 
 Status backup_step(Context& ctx, NodeRun& n) {
     const auto& node = *n.node;
@@ -30,10 +172,22 @@ Status stop_step(Context& ctx, NodeRun& n) {
     auto ops = ctx.host(node);
     if (!ops.ok())
         return std::move(ops).error().with("stop " + node_label(node));
-    // Stops exactly the process whose command line matches (never `mqshutdown`, fact 13).
+    // Stops exactly the process listening on the node's address (never `mqshutdown`, fact 13).
     auto s = (*ops)->stop(node.current, pol.timeouts.stop, pol.kill_policy);
     if (!s.ok())
         return std::move(s).error().with("stop " + node_label(node) + " on " + node.host);
+    // A service manager with Restart=always brings back whatever it runs (fact 34): the address
+    // must be free before another binary starts on the same store.
+    auto after = identify(ctx, node, node.current);
+    if (!after.ok())
+        return std::move(after).error().with("after stop");
+    if (*after)
+        return make_error(ErrorKind::conflict,
+                          node_label(node) + " on host " + node.host + ": after the stop a process listens on " +
+                              node.address + " again (" + describe(**after) +
+                              "): a service manager restarted it? set commands." +
+                              (node.kind == NodeKind::broker ? "brokerStop" : "nameServerStop") +
+                              " (e.g. systemctl stop ...)");
     if (node.kind == NodeKind::broker && !node.current.store_path.empty()) {
         auto marker = (*ops)->abort_marker_present(node.current);
         if (!marker.ok())
@@ -79,17 +233,64 @@ Status restore_config_step(Context& ctx, NodeRun& n, rmq::Properties overrides) 
     return ok_status();
 }
 
+Status rewrite_config_step(Context& ctx, NodeRun& n, rmq::Properties overrides) {
+    auto s = restore_config_step(ctx, n, std::move(overrides));
+    if (!s.ok())
+        return std::move(s).error().with("write the operator's config back after perm 6 (the broker dumped every "
+                                         "key into it)");
+    return ok_status();
+}
+
+Status carry_acl_file_step(Context& ctx, NodeRun& n) {
+    const auto& node = *n.node;
+    if (node.kind != NodeKind::broker || !ctx.plan().policy.carry_acl_file || node.pristine_config_backup.empty() ||
+        node.current.home.empty() || node.target.home.empty() || node.current.home == node.target.home)
+        return ok_status();
+    auto ops = ctx.host(node);
+    if (!ops.ok())
+        return std::move(ops).error().with("ACL file of " + node_label(node));
+    auto pristine = (*ops)->read_file(node.pristine_config_backup);
+    if (!pristine.ok())
+        return std::move(pristine).error().with("read pristine config " + node.pristine_config_backup);
+    auto acl = property_value(apply_properties(*pristine, node.config_overrides), "aclEnable");
+    if (!acl || *acl != "true")
+        return ok_status();
+    const std::string from = conf_file(node.current.home, "plain_acl.yml");
+    const std::string to = conf_file(node.target.home, "plain_acl.yml");
+    auto live = (*ops)->read_file(from);
+    if (!live.ok())
+        return std::move(live).error().with("read the live ACL file " + from + " of " + node_label(node) +
+                                            " (aclEnable=true: the target home must not come up with the "
+                                            "release's sample accounts)");
+    auto shipped = (*ops)->path_exists(to);
+    if (!shipped.ok())
+        return std::move(shipped).error().with("ACL file " + to);
+    if (*shipped) {
+        auto b = (*ops)->backup_once(to, to + ".rmqup-" + ctx.plan().run_id + ".shipped");
+        if (!b.ok())
+            return std::move(b).error().with("back up the target home's ACL file " + to);
+    }
+    auto w = (*ops)->write_file(to, *live, k_acl_file_mode);
+    if (!w.ok())
+        return std::move(w).error().with("carry " + from + " to " + to);
+    ctx.say(Level::info, &n, "ACL file " + from + " carried to " + to + " (aclEnable=true)");
+    return ok_status();
+}
+
 Status start_step(Context& ctx, NodeRun& n, const ProcessSpec& spec) {
     const auto& node = *n.node;
     auto ops = ctx.host(node);
     if (!ops.ok())
         return std::move(ops).error().with("start " + node_label(node));
-    // Idempotent: a process already running with this match is not started again (resume).
-    auto pids = (*ops)->find_pids(spec);
-    if (!pids.ok())
-        return std::move(pids).error().with("find process of " + node_label(node));
-    if (!pids->empty()) {
-        ctx.say(Level::info, &n, node_label(node) + " already running (pid " + std::to_string(pids->front()) +
+    // Idempotent: a process of this home already listening is not started again (resume); one of
+    // another home on the address is never "ours".
+    auto running = identify(ctx, node, spec);
+    if (!running.ok())
+        return std::move(running).error();
+    if (*running) {
+        if (!(*running)->home_matches)
+            return wrong_home_error(node, spec, **running);
+        ctx.say(Level::info, &n, node_label(node) + " already running (" + describe(**running) +
                                      "): not starting it again");
         return ok_status();
     }
@@ -98,6 +299,8 @@ Status start_step(Context& ctx, NodeRun& n, const ProcessSpec& spec) {
         ++n.target_starts;
     if (!pid.ok())
         return std::move(pid).error().with("start " + node_label(node) + " on " + node.host);
+    // A service manager's start command returns at once: its PID says nothing about the broker.
+    n.started_pid = spec.stop_command.empty() ? *pid : 0;
     return ok_status();
 }
 

@@ -14,7 +14,16 @@ RecordingHostOps::RecordingHostOps(std::string host, const Plan& plan, CallLog& 
 
 Result<std::optional<ProcessIdentity>> RecordingHostOps::identify(const ProcessSpec& spec) {
     m_log.calls.push_back("[" + m_host + "] identify " + spec.address);
-    return std::optional<ProcessIdentity>{};
+    // A dry run assumes the inventory is right: the node's process is there until stopped.
+    if (m_stopped[spec.match])
+        return std::optional<ProcessIdentity>{};
+    ProcessIdentity id;
+    id.pid = k_fake_pid;
+    id.home = spec.home;
+    id.config_path = spec.config_path;
+    id.config_matches = true;
+    id.home_matches = true;
+    return std::optional<ProcessIdentity>{id};
 }
 
 Result<std::vector<int>> RecordingHostOps::find_pids(const ProcessSpec& spec) {
@@ -75,11 +84,18 @@ Result<bool> RecordingHostOps::path_exists(const std::string& path) {
     return true;
 }
 
-Result<HostFacts> RecordingHostOps::facts(const std::string& java_home, const std::string& target_home,
-                                          const std::string& store_path) {
-    m_log.calls.push_back("[" + m_host + "] facts " + java_home + " " + target_home + " " + store_path);
+Result<HostFacts> RecordingHostOps::facts(const FactsRequest& request) {
+    std::string homes;
+    for (const auto& h : request.homes) homes += " " + h;
+    m_log.calls.push_back("[" + m_host + "] facts " + request.java_home + homes);
     HostFacts f;
-    f.target_home_present = true;
+    for (const auto& h : request.homes) {
+        HomeFacts home;
+        home.home = h;
+        home.present = true;
+        f.homes.push_back(home);
+    }
+    f.store_free_bytes.resize(request.store_paths.size());
     return f;
 }
 

@@ -18,33 +18,64 @@ Result<bool> lists_broker(Context& ctx, const std::string& ns, const PlanNode& b
     return a != it->second.broker_addrs.end() && a->second == b.address;
 }
 
-// A started process that is gone again failed to start (fact 26: silent exits): fail fast.
-Result<bool> still_running(Context& ctx, const PlanNode& node, const ProcessSpec& spec) {
-    auto ops = ctx.host(node);
-    if (!ops.ok())
-        return std::move(ops).error();
-    auto pids = (*ops)->find_pids(spec);
-    if (!pids.ok())
-        return std::move(pids).error();
-    return !pids->empty();
+// Where a started process stands on its address (fact 32: the listener is the process).
+enum class StartState {
+    listening,      // the listener runs from spec.home
+    wrong_home,     // the listener runs from another home: fail fast (fact 29)
+    not_listening,  // booting: nothing listens yet
+    exited,         // what the start launched is gone (fact 26: silent exits): fail fast
+};
+
+Result<StartState> start_state(Context& ctx, NodeRun& n, const ProcessSpec& spec, std::optional<ProcessIdentity>& found) {
+    const auto& node = *n.node;
+    auto id = identify(ctx, node, spec);
+    if (!id.ok())
+        return std::move(id).error();
+    if (*id) {
+        found = **id;
+        return (*id)->home_matches ? StartState::listening : StartState::wrong_home;
+    }
+    if (n.started_pid > 0) {
+        auto ops = ctx.host(node);
+        if (!ops.ok())
+            return std::move(ops).error();
+        auto alive = (*ops)->path_exists("/proc/" + std::to_string(n.started_pid));
+        if (alive.ok() && !*alive)
+            return StartState::exited;
+    }
+    ctx.set_reason("nothing listens on " + node.address + " yet");
+    return StartState::not_listening;
 }
 
-Error exited_error(const PlanNode& node, const ProcessSpec& spec) {
-    return make_error(ErrorKind::rejected, node_label(node) + " exited after start; see " +
-                                               (spec.log_path.empty() ? std::string("its log") : spec.log_path));
+// Ends a wait when the start has failed for good; sets failure for the caller to return.
+bool start_failed(StartState st, const PlanNode& node, const ProcessSpec& spec,
+                  const std::optional<ProcessIdentity>& found, std::optional<Error>& failure) {
+    if (st == StartState::exited) {
+        failure = make_error(ErrorKind::rejected, node_label(node) + " exited after start; see " +
+                                                      (spec.log_path.empty() ? std::string("its log") : spec.log_path));
+        return true;
+    }
+    if (st == StartState::wrong_home && found) {
+        failure = wrong_home_error(node, spec, *found);
+        return true;
+    }
+    return false;
 }
 
 Status await_broker(Context& ctx, NodeRun& n, const std::string& version, const ProcessSpec& spec,
                     DownNameServers down) {
     const auto& node = *n.node;
     const std::string want = version_desc(version);
-    bool exited = false;
+    std::optional<Error> failure;
     auto check = [&]() -> Result<bool> {
-        auto alive = still_running(ctx, node, spec);
-        if (alive.ok() && !*alive) {
-            exited = true;
+        std::optional<ProcessIdentity> found;
+        auto st = start_state(ctx, n, spec, found);
+        if (!st.ok())
+            return std::move(st).error();
+        if (start_failed(*st, node, spec, found, failure))
             return true;  // ends the wait; reported as a failure below
-        }
+        if (*st != StartState::listening)
+            return false;
         // GET_BROKER_RUNTIME_INFO answers SYSTEM_ERROR for ~1 s after boot (not_ready): retried.
         auto ri = ctx.admin().runtime_info(node.address);
         if (!ri.ok())
@@ -78,8 +109,8 @@ Status await_broker(Context& ctx, NodeRun& n, const std::string& version, const 
                             ctx.plan().policy.drain.poll_interval, RetryOn::any, check, Sampling::cluster_tps);
     if (!r.ok())
         return std::move(r).error().with("await registration of " + node_label(node));
-    if (exited)
-        return exited_error(node, spec);
+    if (failure)
+        return *failure;
     if (*r == WaitResult::timed_out)
         return make_error(ErrorKind::timeout, node_label(node) + " not registered at " + want + " within " +
                                                   std::to_string(timeout.count()) + " ms: " + ctx.last_reason());
@@ -88,13 +119,18 @@ Status await_broker(Context& ctx, NodeRun& n, const std::string& version, const 
 
 Status await_nameserver(Context& ctx, NodeRun& n, const ProcessSpec& spec) {
     const auto& node = *n.node;
-    bool exited = false;
+    std::optional<Error> failure;
     auto check = [&]() -> Result<bool> {
-        auto alive = still_running(ctx, node, spec);
-        if (alive.ok() && !*alive) {
-            exited = true;
+        // A NameServer does not tell its version: the binary is proven by the home it runs from,
+        // so it is never journaled done on the wrong one.
+        std::optional<ProcessIdentity> found;
+        auto st = start_state(ctx, n, spec, found);
+        if (!st.ok())
+            return std::move(st).error();
+        if (start_failed(*st, node, spec, found, failure))
             return true;
-        }
+        if (*st != StartState::listening)
+            return false;
         for (const auto& b : ctx.plan().nodes) {
             if (b.kind != NodeKind::broker)
                 continue;
@@ -114,8 +150,8 @@ Status await_nameserver(Context& ctx, NodeRun& n, const ProcessSpec& spec) {
                             ctx.plan().policy.drain.poll_interval, RetryOn::any, check, Sampling::cluster_tps);
     if (!r.ok())
         return std::move(r).error().with("await brokers on " + node_label(node));
-    if (exited)
-        return exited_error(node, spec);
+    if (failure)
+        return *failure;
     if (*r == WaitResult::timed_out)
         return make_error(ErrorKind::timeout, node_label(node) + " did not list every broker within " +
                                                   std::to_string(timeout.count()) + " ms: " + ctx.last_reason());

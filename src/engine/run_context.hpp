@@ -18,6 +18,7 @@ struct NodeRun {
     Phase failed_at = Phase::pending;   // the phase a failure/interrupt happened in
     bool abnormal_shutdown = false;     // abort marker survived the stop: allow a longer start
     int target_starts = 0;
+    int started_pid = 0;                // what the last start launched (0: none / service manager)
     bool rolled_back = false;
     std::int64_t started_ms = 0;
     std::int64_t ended_ms = 0;

@@ -1,6 +1,7 @@
 // ShellHostOps: the engine's host operations as sh commands over a RemoteShell.
 #include "rmqup/hostops/shell_host_ops.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "rmqup/hostops/host_scripts.hpp"
@@ -92,7 +93,96 @@ Result<std::vector<int>> ShellHostOps::find_by_match(const std::string& match) {
 }
 
 Result<std::optional<ProcessIdentity>> ShellHostOps::identify(const ProcessSpec& spec) {
-    return make_error(ErrorKind::invalid_input, "process identification is not implemented yet").with(subject(spec));
+    const auto where = split_address(spec.address);
+    if (!where) {
+        return make_error(ErrorKind::invalid_input, "address '" + spec.address + "' is not ip:port")
+            .with(subject(spec))
+            .with("identify");
+    }
+    auto r = run(host_scripts::identify_listeners(where->second, spec.config_path, spec.home),
+                 m_options.command_timeout);
+    if (!r.ok()) return std::move(r).error().with(subject(spec)).with("identify");
+    auto probe = parse_listener_probe(r->out);
+    if (!probe.ok()) {
+        Error e = std::move(probe).error();
+        e.remark = trim(r->err);
+        return std::move(e).with(m_shell.describe()).with(subject(spec)).with("identify");
+    }
+    auto found = identify_in(spec, *probe, where->first, where->second);
+    if (!found.ok()) return std::move(found).error().with(subject(spec)).with("identify");
+    return found;
+}
+
+Result<std::optional<ProcessIdentity>> ShellHostOps::identify_in(const ProcessSpec& spec, const ListenerProbe& probe,
+                                                                 const std::string& ip, int port) {
+    std::vector<int> pids;
+    std::string unreadable;
+    for (const auto& socket : probe.sockets) {
+        if (socket.port != port || !listens_for(socket.ip, ip)) continue;
+        if (socket.pids.empty()) unreadable = socket.ip + ":" + std::to_string(socket.port);
+        for (int pid : socket.pids) {
+            if (std::find(pids.begin(), pids.end(), pid) == pids.end()) pids.push_back(pid);
+        }
+    }
+    const std::string sudo_hint = "; its owner is not visible to user '" + probe.user + "' on " + m_shell.describe() +
+                                  " (another user's process): set `sudo: true` for host " + spec.host +
+                                  " in the inventory";
+    if (!unreadable.empty()) {
+        return make_error(ErrorKind::conflict, "a process listens on " + unreadable + " but its PID cannot be read" +
+                                                   sudo_hint);
+    }
+    if (pids.empty()) return std::optional<ProcessIdentity>{};
+    if (pids.size() > 1) {
+        return make_error(ErrorKind::conflict, std::to_string(pids.size()) + " processes listen on port " +
+                                                   std::to_string(port) + " for " + ip + " (PIDs " + pid_list(pids) +
+                                                   "); refusing to guess which one is the node");
+    }
+    const int pid = pids.front();
+    const ProcessDump* dump = nullptr;
+    for (const auto& d : probe.processes) {
+        if (d.pid == pid && d.readable) dump = &d;
+    }
+    if (dump == nullptr) {
+        return make_error(ErrorKind::conflict, "pid " + std::to_string(pid) + " listens on " + spec.address +
+                                                   " but /proc/" + std::to_string(pid) + " cannot be read" + sudo_hint);
+    }
+    const CommandLineFacts cmd = parse_command_line(dump->argv, dump->env_home);
+    std::string args;
+    for (const auto& a : dump->argv) args += (args.empty() ? "" : " ") + a;
+    if (!cmd.kind || *cmd.kind != spec.kind) {
+        const std::string what = !cmd.kind                                 ? "not a RocketMQ process"
+                                 : *cmd.kind == ProcessKind::nameserver ? "a NameServer (NamesrvStartup)"
+                                                                         : "a broker (BrokerStartup)";
+        Error e = make_error(ErrorKind::conflict, "pid " + std::to_string(pid) + " listening on " + spec.address +
+                                                      " is " + what + ", not the " + kind_name(spec.kind) + " expected");
+        e.remark = args.substr(0, 600);
+        return e;
+    }
+    auto resolved = run(host_scripts::resolve_paths(dump->cwd, {cmd.config_arg, cmd.home, dump->env_home}),
+                        m_options.command_timeout);
+    if (!resolved.ok()) return std::move(resolved).error().with("resolve paths of pid " + std::to_string(pid));
+    std::vector<std::string> paths;
+    std::istringstream lines(resolved->out);
+    std::string line;
+    while (std::getline(lines, line) && line != "@end") paths.push_back(decode_hex(line).value_or(std::string()));
+    if (paths.size() != 3) {
+        Error e = make_error(ErrorKind::protocol, "unexpected path resolution output");
+        e.remark = trim(resolved->out + resolved->err);
+        return std::move(e).with(m_shell.describe());
+    }
+    ProcessIdentity id;
+    id.pid = pid;
+    id.args = args;
+    id.cwd = dump->cwd;
+    id.config_path = paths[0];
+    id.home = paths[1];
+    id.home_env = paths[2];
+    id.home_source = to_string(cmd.home_source);
+    id.expected_config = probe.spec_config;
+    id.expected_home = probe.spec_home;
+    id.config_matches = spec.config_path.empty() || (!id.config_path.empty() && id.config_path == probe.spec_config);
+    id.home_matches = spec.home.empty() || (!id.home.empty() && id.home == probe.spec_home);
+    return std::optional<ProcessIdentity>{std::move(id)};
 }
 
 Result<std::vector<int>> ShellHostOps::find_pids(const ProcessSpec& spec) {
@@ -102,25 +192,53 @@ Result<std::vector<int>> ShellHostOps::find_pids(const ProcessSpec& spec) {
 }
 
 Status ShellHostOps::stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) {
-    auto found = find_pids(spec);
+    auto found = identify(spec);
     if (!found.ok()) return std::move(found).error().with("stop");
-    if (found->empty()) return ok_status();
-    if (found->size() > 1) {
-        // Never guess which one: mqshutdown-style mass kills are exactly what this layer avoids.
-        return make_error(ErrorKind::conflict, std::to_string(found->size()) + " processes match '" + spec.match +
-                                                   "' (PIDs " + pid_list(*found) + "); refusing to stop any")
+    if (!found->has_value()) return ok_status();
+    const ProcessIdentity& id = **found;
+    if (!id.config_matches || !id.home_matches) {
+        // Never stop a process that is not the node's: a wrong guess stops another broker.
+        return make_error(ErrorKind::conflict,
+                          "the process listening on " + spec.address + " is " + describe_identity(id) +
+                              ", not the expected one (home " + (spec.home.empty() ? "any" : id.expected_home) +
+                              ", config " + (spec.config_path.empty() ? "any" : id.expected_config) +
+                              "); nothing was stopped")
             .with(subject(spec))
             .with("stop");
     }
-    const int pid = found->front();
+    RMQUP_TRY(end_process(spec, id.pid, timeout, policy));
+    return check_not_restarted(spec, id.pid);
+}
+
+Status ShellHostOps::end_process(const ProcessSpec& spec, int pid, std::chrono::milliseconds timeout,
+                                 KillPolicy policy) {
     const int polls = polls_for(timeout, m_options.poll_interval);
+    const std::string pid_text = "pid " + std::to_string(pid);
+    if (!spec.stop_command.empty()) {
+        auto r = run(host_scripts::stop_command_and_wait(spec.stop_command, pid, polls, m_options.poll_interval),
+                     timeout + m_options.command_timeout);
+        if (!r.ok()) return std::move(r).error().with("stop command for " + pid_text).with(subject(spec));
+        const std::string out = trim(r->out);
+        if (out.rfind("stop-failed", 0) == 0) {
+            Error e = make_error(ErrorKind::rejected, "stop command failed (" + out.substr(0, out.find('\n')) +
+                                                          "): " + spec.stop_command);
+            e.remark = out.find('\n') == std::string::npos ? std::string() : trim(out.substr(out.find('\n') + 1));
+            return std::move(e).with(subject(spec)).with("stop");
+        }
+        if (out != "gone") {
+            return make_error(ErrorKind::timeout, pid_text + " still running " + std::to_string(timeout.count()) +
+                                                      " ms after the stop command: " + spec.stop_command)
+                .with(subject(spec))
+                .with("stop");
+        }
+        return ok_status();
+    }
     auto term = run(host_scripts::signal_and_wait(pid, "TERM", polls, m_options.poll_interval),
                     timeout + m_options.command_timeout);
-    if (!term.ok()) return std::move(term).error().with("SIGTERM pid " + std::to_string(pid)).with(subject(spec));
+    if (!term.ok()) return std::move(term).error().with("SIGTERM " + pid_text).with(subject(spec));
     if (trim(term->out) == "gone") return ok_status();
     if (policy == KillPolicy::term_only) {
-        return make_error(ErrorKind::timeout, "pid " + std::to_string(pid) + " still running " +
-                                                  std::to_string(timeout.count()) +
+        return make_error(ErrorKind::timeout, pid_text + " still running " + std::to_string(timeout.count()) +
                                                   " ms after SIGTERM (kill policy term_only: left running)")
             .with(subject(spec))
             .with("stop");
@@ -128,25 +246,37 @@ Status ShellHostOps::stop(const ProcessSpec& spec, std::chrono::milliseconds tim
     const int kill_polls = polls_for(m_options.kill_wait, m_options.poll_interval);
     auto kill = run(host_scripts::signal_and_wait(pid, "KILL", kill_polls, m_options.poll_interval),
                     m_options.kill_wait + m_options.command_timeout);
-    if (!kill.ok()) return std::move(kill).error().with("SIGKILL pid " + std::to_string(pid)).with(subject(spec));
+    if (!kill.ok()) return std::move(kill).error().with("SIGKILL " + pid_text).with(subject(spec));
     if (trim(kill->out) != "gone") {
-        return make_error(ErrorKind::timeout, "pid " + std::to_string(pid) + " still running after SIGKILL")
-            .with(subject(spec))
-            .with("stop");
+        return make_error(ErrorKind::timeout, pid_text + " still running after SIGKILL").with(subject(spec)).with("stop");
     }
     return ok_status();
+}
+
+Status ShellHostOps::check_not_restarted(const ProcessSpec& spec, int old_pid) {
+    if (m_options.restart_watch.count() > 0) {
+        auto slept = run("sleep " + host_scripts::seconds_text(m_options.restart_watch),
+                         m_options.restart_watch + m_options.command_timeout);
+        if (!slept.ok()) return std::move(slept).error().with(subject(spec)).with("stop");
+    }
+    auto again = identify(spec);
+    if (!again.ok()) return std::move(again).error().with("after stopping pid " + std::to_string(old_pid));
+    if (!again->has_value()) return ok_status();
+    const std::string how = spec.stop_command.empty()
+                                ? "something restarted it (a service manager?): declare its stop command in the "
+                                  "inventory (commands.brokerStop / nameServerStop)"
+                                : "the service behind `" + spec.stop_command +
+                                      "` restarted it: check the unit (Restart=, ExecStart=)";
+    return make_error(ErrorKind::conflict, "pid " + std::to_string(old_pid) + " exited, but " +
+                                               describe_identity(**again) + " listens on " + spec.address +
+                                               " now; " + how)
+        .with(subject(spec))
+        .with("stop");
 }
 
 Result<int> ShellHostOps::start(const ProcessSpec& spec) {
     if (spec.start_command.empty() || spec.log_path.empty()) {
         return make_error(ErrorKind::invalid_input, "start command and log path are required").with(subject(spec));
-    }
-    auto before = find_pids(spec);
-    if (!before.ok()) return std::move(before).error().with("start");
-    if (!before->empty()) {
-        return make_error(ErrorKind::conflict, "already running (PIDs " + pid_list(*before) + ")")
-            .with(subject(spec))
-            .with("start");
     }
     auto r = run(host_scripts::start_detached(spec.start_command, spec.log_path, m_options.start_settle,
                                               m_options.log_tail_lines),
@@ -162,28 +292,20 @@ Result<int> ShellHostOps::start(const ProcessSpec& spec) {
         e.remark = eol == std::string::npos ? std::string() : trim(out.substr(eol + 1));
         return std::move(e).with(subject(spec)).with("start");
     }
-    if (status.rfind("started ", 0) != 0) {
+    int pid = 0;
+    if (status.rfind("started ", 0) == 0) {
+        try {
+            pid = std::stoi(status.substr(8));
+        } catch (const std::exception&) {
+            pid = 0;
+        }
+    }
+    if (pid <= 0) {
         Error e = make_error(ErrorKind::protocol, "unexpected start output");
         e.remark = trim(out + r->err);
         return std::move(e).with(subject(spec)).with("start");
     }
-    // The wrapper's PID is a shell; the process to stop later is the innermost one that matches.
-    auto after = find_pids(spec);
-    if (!after.ok()) return std::move(after).error().with("start");
-    if (after->empty()) {
-        return make_error(ErrorKind::invalid_input, "started (" + status + ") but no process matches '" +
-                                                        spec.match + "': the match text is wrong or the process "
-                                                        "exited right after the check; see " + spec.log_path)
-            .with(subject(spec))
-            .with("start");
-    }
-    if (after->size() > 1) {
-        return make_error(ErrorKind::conflict, "after start " + std::to_string(after->size()) +
-                                                   " processes match (PIDs " + pid_list(*after) + ")")
-            .with(subject(spec))
-            .with("start");
-    }
-    return after->front();
+    return pid;
 }
 
 Result<bool> ShellHostOps::yes_no(const std::string& command) {
@@ -241,31 +363,65 @@ Result<bool> ShellHostOps::path_exists(const std::string& path) {
     return r;
 }
 
-Result<HostFacts> ShellHostOps::facts(const std::string& java_home, const std::string& target_home,
-                                      const std::string& store_path) {
-    HostFacts facts;
-    // A missing or broken java is a fact (nullopt), not a transport error.
-    ExecOptions opts;
-    opts.timeout = m_options.command_timeout;
-    auto java = m_shell.exec(host_scripts::java_version(java_home), opts);
-    if (!java.ok()) return std::move(java).error().with(m_shell.describe()).with("facts: java -version");
-    if (java->exit_status == 0) facts.java_version = parse_java_version(java->out + java->err);
+Result<HostFacts> ShellHostOps::facts(const FactsRequest& request) {
+    auto r = run(host_scripts::host_facts(request), m_options.command_timeout);
+    if (!r.ok()) return std::move(r).error().with("facts");
+    auto parsed = parse_host_facts(r->out, request);
+    if (!parsed.ok()) {
+        Error e = std::move(parsed).error();
+        e.remark = trim(r->err);
+        return std::move(e).with(m_shell.describe()).with("facts");
+    }
+    return parsed;
+}
 
-    if (!target_home.empty()) {
-        std::string home = target_home;
-        while (home.size() > 1 && home.back() == '/') home.pop_back();
-        auto present = yes_no(host_scripts::test_path(home + "/bin/mqbroker", "-f"));
-        if (!present.ok()) return std::move(present).error().with("facts: target home " + target_home);
-        facts.target_home_present = *present;
+Result<HostFacts> parse_host_facts(const std::string& output, const FactsRequest& request) {
+    HostFacts facts;
+    enum class Section { none, java, home, store } section = Section::none;
+    std::vector<std::string> store_text;
+    bool ended = false;
+    std::istringstream lines(output);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.rfind("~ ", 0) == 0) {
+            const std::string body = line.substr(2);
+            if (section == Section::java && facts.java.version_output.empty()) facts.java.version_output = body;
+            if (section == Section::java && !facts.java.version) facts.java.version = parse_java_version(body);
+            if (section == Section::store) store_text.back() += body + "\n";
+            if (section != Section::home) continue;
+            HomeFacts& home = facts.homes.back();
+            if (body == "present") home.present = true;
+            if (body.rfind("missing ", 0) == 0) home.missing.push_back(body.substr(8));
+            if (body.rfind("jar ", 0) == 0) {
+                if (auto v = jar_version(body.substr(4), "rocketmq-broker")) home.broker_jar_version = v;
+                if (auto v = jar_version(body.substr(4), "rocketmq-namesrv")) home.namesrv_jar_version = v;
+            }
+        } else if (line.rfind("@java-home ", 0) == 0) {
+            section = Section::java;
+            facts.java.java_home = decode_hex(line.substr(11)).value_or(std::string());
+        } else if (line.rfind("@java-source ", 0) == 0) {
+            facts.java.source = line.substr(13);
+        } else if (line == "@home") {
+            section = Section::home;
+            facts.homes.emplace_back();
+            if (facts.homes.size() <= request.homes.size()) facts.homes.back().home = request.homes[facts.homes.size() - 1];
+        } else if (line == "@store") {
+            section = Section::store;
+            store_text.emplace_back();
+        } else if (line.rfind("@log-uncreatable ", 0) == 0) {
+            facts.uncreatable_log_folders.push_back(decode_hex(line.substr(17)).value_or(std::string()));
+        } else if (line.rfind("@snapshot ", 0) == 0) {
+            facts.snapshots.push_back(decode_hex(line.substr(10)).value_or(std::string()));
+        } else if (line == "@end") {
+            ended = true;
+        } else if (line.rfind("@", 0) == 0) {
+            section = Section::none;
+        }
     }
-    if (!store_path.empty()) {
-        auto df = run(host_scripts::disk_free(store_path), m_options.command_timeout);
-        if (!df.ok()) return std::move(df).error().with("facts: free disk of " + store_path);
-        facts.store_free_bytes = parse_df_available_bytes(df->out);
+    if (!ended || facts.homes.size() != request.homes.size() || store_text.size() != request.store_paths.size()) {
+        return make_error(ErrorKind::protocol, "the host facts script printed an incomplete answer");
     }
-    auto brokers = find_by_match("BrokerStartup");
-    if (!brokers.ok()) return std::move(brokers).error().with("facts: broker processes");
-    facts.broker_pids = std::move(*brokers);
+    for (const auto& text : store_text) facts.store_free_bytes.push_back(parse_df_available_bytes(text));
     return facts;
 }
 

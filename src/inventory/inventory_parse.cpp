@@ -35,7 +35,7 @@ const std::vector<std::string> k_command_keys = {"brokerStart", "nameServerStart
 const std::vector<std::string> k_acl_keys = {"accessKey", "secretKey"};
 const std::vector<std::string> k_policy_keys = {"nameServerOrder", "slavesFirst", "batchSize", "canary",
                                                 "pauseAfterCanary", "drain", "timeouts", "probeTopic",
-                                                "onFailure", "killPolicy"};
+                                                "onFailure", "killPolicy", "carryAclFile"};
 const std::vector<std::string> k_drain_keys = {"tpsThreshold", "minWait", "quietPeriod", "timeout", "pollInterval",
                                                "slaveLagBytes", "allowShortDrainForTests"};
 const std::vector<std::string> k_timeout_keys = {"stop", "start", "registration", "request", "verify"};
@@ -417,6 +417,7 @@ void InventoryParser::parse_policy(const YAML::Node& n) {
     }
     if (auto v = m_r.duration(n, "pauseAfterCanary")) p.pause_after_canary = *v;
     if (auto v = m_r.str(n, "probeTopic", Need::optional, "policy")) p.probe_topic = *v;
+    if (auto v = m_r.boolean(n, "carryAclFile")) p.carry_acl_file = *v;
     if (auto v = m_r.choice(n, "onFailure", {"rollback", "pause", "abort"})) {
         p.on_failure = *v == "pause" ? FailurePolicy::pause : *v == "abort" ? FailurePolicy::abort : FailurePolicy::rollback;
     }

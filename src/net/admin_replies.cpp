@@ -39,6 +39,12 @@ Error rejected_error(const rmq::RemotingCommand& resp) {
     Error e = make_error(ErrorKind::rejected, "refused with code " + std::to_string(resp.code));
     e.code = resp.code;
     e.remark = resp.remark.value_or("");
+    // A 4.x plain-ACL refusal is SYSTEM_ERROR carrying the AclException (captures in
+    // tests/data/fixtures/rocketmq-4.9.7/acl): an account problem, not a broken broker.
+    if (e.remark.find("org.apache.rocketmq.acl.common.AclException") != std::string::npos) {
+        e.kind = ErrorKind::denied;
+        e.message = "refused by the broker's ACL (code " + std::to_string(resp.code) + ")";
+    }
     return e;
 }
 

@@ -19,7 +19,8 @@ using Reply = Result<rmq::RemotingCommand>;
 Reply with_request_context(Reply r, int code, const std::string& addr);
 // The same, and a response code other than SUCCESS becomes ErrorKind::rejected (code + remark kept).
 Reply expect_success(Reply r, int code, const std::string& addr);
-// Error for a refusing response: kind rejected, Error.code = response code, Error.remark = remark.
+// Error for a refusing response: kind rejected (denied for an ACL refusal), Error.code = response
+// code, Error.remark = remark.
 Error rejected_error(const rmq::RemotingCommand& resp);
 // A codec decode failure becomes ErrorKind::protocol in the request's context.
 Error bad_body_error(Error e, int code, const std::string& addr);

@@ -81,7 +81,14 @@ std::string broker_node_id(const std::string& broker_name, std::int64_t broker_i
     return "broker:" + broker_name + ":" + std::to_string(broker_id);
 }
 
-std::vector<PlanNode> build_nodes(const Inventory& inv) {
+std::string run_id_from(const std::string& created_at) {
+    std::string id;
+    for (char c : created_at)
+        if ((c >= '0' && c <= '9') || c == 'T' || c == 'Z') id += c;
+    return id.empty() ? "run" : id;
+}
+
+std::vector<PlanNode> build_nodes(const Inventory& inv, const std::string& run_id) {
     std::vector<PlanNode> nodes;
     for (const auto& ns : inv.nameservers) {
         const InvHost* host = inv.find_host(ns.host);
@@ -118,7 +125,7 @@ std::vector<PlanNode> build_nodes(const Inventory& inv) {
             n.target_home = host->target_home;
             n.current = broker_spec(inv, b, *host, host->current_home);
             n.target = broker_spec(inv, b, *host, host->target_home);
-            n.pristine_config_backup = b.config + ".rmqup-pristine";
+            n.pristine_config_backup = b.config + ".rmqup-" + run_id + ".pristine";
             n.config_overrides = b.overrides;
             nodes.push_back(std::move(n));
         }

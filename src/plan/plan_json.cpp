@@ -81,6 +81,7 @@ json plan_to_tree(const Plan& plan) {
                               {"requestMs", p.timeouts.request.count()},
                               {"verifyMs", p.timeouts.verify.count()}}},
                 {"probeTopic", p.probe_topic ? json(*p.probe_topic) : json(nullptr)},
+                {"carryAclFile", p.carry_acl_file},
                 {"onFailure", failure_policy_name(p.on_failure)},
                 {"killPolicy", kill_policy_name(p.kill_policy)}};
     json hosts = json::array();
@@ -140,6 +141,7 @@ json plan_to_tree(const Plan& plan) {
                 {"aclAccessKeyRef", plan.acl_access_key_ref},
                 {"aclSecretKeyRef", plan.acl_secret_key_ref},
                 {"createdAt", plan.created_at},
+                {"runId", plan.run_id},
                 {"inventoryPath", plan.inventory_path}};
 }
 
@@ -175,6 +177,7 @@ Result<Plan> plan_from_tree(const json& j) {
         pol.timeouts.request = ms(t, "requestMs");
         pol.timeouts.verify = ms(t, "verifyMs");
         if (!p.at("probeTopic").is_null()) pol.probe_topic = p.at("probeTopic").get<std::string>();
+        pol.carry_acl_file = p.value("carryAclFile", true);
         auto fp = p.at("onFailure").get<std::string>();
         pol.on_failure = fp == "pause" ? FailurePolicy::pause : fp == "abort" ? FailurePolicy::abort : FailurePolicy::rollback;
         pol.kill_policy = p.at("killPolicy").get<std::string>() == "kill-after-term" ? KillPolicy::kill_after_term : KillPolicy::term_only;
@@ -229,6 +232,7 @@ Result<Plan> plan_from_tree(const json& j) {
         plan.acl_access_key_ref = j.at("aclAccessKeyRef").get<std::string>();
         plan.acl_secret_key_ref = j.at("aclSecretKeyRef").get<std::string>();
         plan.created_at = j.at("createdAt").get<std::string>();
+        plan.run_id = j.value("runId", std::string());
         plan.inventory_path = j.at("inventoryPath").get<std::string>();
         return plan;
     } catch (const json::exception& e) {

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "rmqup/admin/admin_api.hpp"
@@ -44,7 +46,18 @@ struct ClusterView {
     std::unordered_map<std::string, int> broker_perm;      // broker address -> brokerPermission
     std::unordered_map<std::string, std::vector<TopicPlacement>> topics;  // topic -> placements
     std::optional<RmqVersion> lowest_version;              // lowest observed broker version
+    std::unordered_map<std::string, rmq::Properties> broker_config;  // broker address -> GET_BROKER_CONFIG
+    std::unordered_set<std::string> topics_read;           // masters whose GET_ALL_TOPIC_CONFIG answered
 };
+
+// A key of a broker's live configuration (GET_BROKER_CONFIG); nothing when unread or absent.
+std::optional<std::string> live_config(const ClusterView& view, const std::string& address, std::string_view key);
+
+// True when the broker's live configuration sets key to "true".
+bool live_flag(const ClusterView& view, const std::string& address, std::string_view key);
+
+// True when err is a broker's ACL refusing the request (also a send or pull refused by it).
+bool is_acl_refusal(const Error& err);
 
 ClusterView make_view(const Inventory& inv);
 
@@ -61,9 +74,20 @@ void check_topics(const Inventory& inv, AdminApi& admin, const ClusterView& view
 
 // Fills topics_losing_writable of master nodes from the batches (topics whose every writable
 // group is restarted within one batch).
-void mark_topics_losing_writable(const ClusterView& view, const std::string& cluster,
+void mark_topics_losing_writable(const ClusterView& view, const Inventory& inv,
                                  const std::vector<std::vector<std::string>>& batches,
                                  std::vector<PlanNode>& nodes);
+
+// broker-mode (DLedger, controller, TLS), role-mismatch (live brokerRole/brokerId) and acl-account
+// (admin rights where ACL is on): what the engine's steps assume about each broker.
+void check_broker_modes(const Inventory& inv, AdminApi& admin, const ClusterView& view,
+                        const std::vector<PlanNode>& nodes, Findings& findings);
+
+// probe-topic: the verify step's probe topic exists with a writable and readable queue 0 on every
+// master it will probe, and (ACL on) the account may send and pull it: one probe round trip.
+// created_at tags the probe messages.
+void check_probe_topic(const Inventory& inv, AdminApi& admin, const ClusterView& view,
+                       const std::vector<PlanNode>& nodes, const std::string& created_at, Findings& findings);
 
 // Checks that need only the inventory: target older than current (offline), 5.x replica settings.
 void check_inventory(const Inventory& inv, const ClusterView& view, Findings& findings);
@@ -72,8 +96,10 @@ void check_inventory(const Inventory& inv, const ClusterView& view, Findings& fi
 void check_hosts(const Inventory& inv, const std::vector<PlanNode>& nodes, const HostOpsProvider& provider,
                  const PlanRequest& req, Findings& findings);
 
-// RocketMQ's own topics (TBW102, RMQ_SYS_*, %RETRY%/%DLQ%, the cluster and broker names, ...).
-bool is_system_topic(const std::string& topic, const ClusterView& view, const std::string& cluster);
+// RocketMQ's own topics (TBW102, RMQ_SYS_*, %RETRY%/%DLQ%, <cluster>_REPLY_TOPIC, the cluster and
+// broker names, ...; docs/plan.md lists them with their source) and the plan's probe topic: never
+// the subject of availability warnings.
+bool is_system_topic(const std::string& topic, const ClusterView& view, const Inventory& inv);
 
 // "a, b, c (+N more)".
 std::string list_some(const std::vector<std::string>& items, std::size_t limit);

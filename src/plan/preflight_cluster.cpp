@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "preflight.hpp"
 
@@ -89,9 +90,68 @@ std::optional<int> broker_permission(const rmq::Properties& props) {
 
 }  // namespace
 
-void check_cluster(const Inventory& inv, AdminApi& admin, const PlanRequest& req, ClusterView& view,
-                   std::vector<PlanNode>& nodes, Findings& findings) {
-    // Every NameServer: each holds its own table, so each one must agree with the inventory.
+namespace {
+
+// "acl-account" when the broker's ACL refused us, else "broker-unreachable".
+void unanswered(const std::string& who, const PlanNode& node, const char* request, const Error& err,
+                Findings& findings) {
+    if (is_acl_refusal(err)) {
+        findings.add("acl-account", Severity::error, who,
+                     "broker " + who + " (" + node.address + ") refused " + request +
+                         " by ACL: the credentials are missing or not an account of its plain_acl.yml [" + err.remark +
+                         "]; set acl.accessKey/acl.secretKey in the inventory to an account with admin: true");
+        return;
+    }
+    findings.add("broker-unreachable", Severity::error, who,
+                 "broker " + who + " (" + node.address + ") did not answer " + request + ": " + err.describe());
+}
+
+// Runtime info and config of one broker into the view; version, disk and permission findings.
+void check_broker(const RmqVersion* target, AdminApi& admin, const PlanRequest& req, PlanNode& node,
+                  ClusterView& view, std::map<std::string, std::vector<std::string>>& versions, Findings& findings) {
+    std::string who = node.broker_name + "@" + std::to_string(node.broker_id);
+    auto rt = admin.runtime_info(node.address);
+    if (!rt) return unanswered(who, node, "GET_BROKER_RUNTIME_INFO", rt.error(), findings);
+    if (auto v = RmqVersion::parse(rt->version_desc)) {
+        node.current_version = v->str();
+        versions[v->str()].push_back(who);
+        if (!view.lowest_version || *v < *view.lowest_version) view.lowest_version = *v;
+        if (target && *v == *target) {
+            node.skip = true;
+            node.skip_reason = "already at " + v->str() + " (observed)";
+            findings.add("already-at-target", Severity::info, who, "broker " + who + " already runs " + v->str() + ": skipped");
+        } else if (target && *v > *target) {
+            findings.add("target-older-than-current", Severity::error, who,
+                         "broker " + who + " runs " + v->str() + ", newer than the target " + target->str() +
+                             ": downgrades are not supported");
+        }
+    } else {
+        findings.add("version-unknown", Severity::warning, who,
+                     "broker " + who + " reports an unparseable version '" + rt->version_desc + "'");
+    }
+    if (rt->commit_log_disk_ratio && *rt->commit_log_disk_ratio > req.disk_ratio_warn) {
+        findings.add("disk-ratio-high", Severity::warning, who,
+                     "broker " + who + " commit log disk ratio is " +
+                         std::to_string(static_cast<int>(*rt->commit_log_disk_ratio * 100)) + "% (warn above " +
+                         std::to_string(static_cast<int>(req.disk_ratio_warn * 100)) +
+                         "%): a restart with a full disk may not accept writes");
+    }
+    view.runtime.emplace(node.address, std::move(*rt));
+
+    auto cfg = admin.broker_config(node.address);
+    if (!cfg) return unanswered(who, node, "GET_BROKER_CONFIG", cfg.error(), findings);
+    int perm = broker_permission(*cfg).value_or(rmq::k_perm_read_write);
+    view.broker_perm[node.address] = perm;
+    if (perm != rmq::k_perm_read_write) {
+        findings.add("broker-not-read-write", Severity::warning, who,
+                     "broker " + who + " has brokerPermission=" + std::to_string(perm) +
+                         " (not 6): an earlier roll may have left it read-only; the roll sets 6 after its restart");
+    }
+    view.broker_config.emplace(node.address, std::move(*cfg));
+}
+
+// NameServer reconciliation: every NameServer holds its own table, so each one must agree.
+void check_nameservers(const Inventory& inv, AdminApi& admin, Findings& findings) {
     std::optional<std::pair<std::string, std::map<std::string, std::map<std::int64_t, std::string>>>> first;
     bool disagree_reported = false;
     for (const auto& ns : inv.nameservers) {
@@ -112,58 +172,36 @@ void check_cluster(const Inventory& inv, AdminApi& admin, const PlanRequest& req
                              inv.cluster + " (a broker not registered everywhere?)");
         }
     }
+}
 
+}  // namespace
+
+std::optional<std::string> live_config(const ClusterView& view, const std::string& address, std::string_view key) {
+    auto it = view.broker_config.find(address);
+    if (it == view.broker_config.end()) return std::nullopt;
+    for (const auto& [k, v] : it->second) {
+        if (k == key) return v;
+    }
+    return std::nullopt;
+}
+
+bool live_flag(const ClusterView& view, const std::string& address, std::string_view key) {
+    return live_config(view, address, key).value_or("") == "true";
+}
+
+bool is_acl_refusal(const Error& err) {
+    // Sends and pulls are refused through the codec, which keeps the remark but not the kind.
+    return err.kind == ErrorKind::denied ||
+           err.remark.find("org.apache.rocketmq.acl.common.AclException") != std::string::npos;
+}
+
+void check_cluster(const Inventory& inv, AdminApi& admin, const PlanRequest& req, ClusterView& view,
+                   std::vector<PlanNode>& nodes, Findings& findings) {
+    check_nameservers(inv, admin, findings);
     auto target = RmqVersion::parse(inv.target_version);
     std::map<std::string, std::vector<std::string>> versions;  // version -> brokers
     for (auto& node : nodes) {
-        if (node.kind != NodeKind::broker) continue;
-        std::string who = node.broker_name + "@" + std::to_string(node.broker_id);
-        auto rt = admin.runtime_info(node.address);
-        if (!rt) {
-            findings.add("broker-unreachable", Severity::error, who,
-                         "broker " + who + " (" + node.address + ") did not answer GET_BROKER_RUNTIME_INFO: " +
-                             rt.error().describe());
-            continue;
-        }
-        if (auto v = RmqVersion::parse(rt->version_desc)) {
-            node.current_version = v->str();
-            versions[v->str()].push_back(who);
-            if (!view.lowest_version || *v < *view.lowest_version) view.lowest_version = *v;
-            if (target && *v == *target) {
-                node.skip = true;
-                node.skip_reason = "already at " + v->str() + " (observed)";
-                findings.add("already-at-target", Severity::info, who, "broker " + who + " already runs " + v->str() + ": skipped");
-            } else if (target && *v > *target) {
-                findings.add("target-older-than-current", Severity::error, who,
-                             "broker " + who + " runs " + v->str() + ", newer than the target " + target->str() +
-                                 ": downgrades are not supported");
-            }
-        } else {
-            findings.add("version-unknown", Severity::warning, who,
-                         "broker " + who + " reports an unparseable version '" + rt->version_desc + "'");
-        }
-        if (rt->commit_log_disk_ratio && *rt->commit_log_disk_ratio > req.disk_ratio_warn) {
-            findings.add("disk-ratio-high", Severity::warning, who,
-                         "broker " + who + " commit log disk ratio is " +
-                             std::to_string(static_cast<int>(*rt->commit_log_disk_ratio * 100)) + "% (warn above " +
-                             std::to_string(static_cast<int>(req.disk_ratio_warn * 100)) +
-                             "%): a restart with a full disk may not accept writes");
-        }
-        view.runtime.emplace(node.address, std::move(*rt));
-
-        auto cfg = admin.broker_config(node.address);
-        if (!cfg) {
-            findings.add("broker-unreachable", Severity::error, who,
-                         "broker " + who + " did not answer GET_BROKER_CONFIG: " + cfg.error().describe());
-            continue;
-        }
-        int perm = broker_permission(*cfg).value_or(rmq::k_perm_read_write);
-        view.broker_perm[node.address] = perm;
-        if (perm != rmq::k_perm_read_write) {
-            findings.add("broker-not-read-write", Severity::warning, who,
-                         "broker " + who + " has brokerPermission=" + std::to_string(perm) +
-                             " (not 6): an earlier roll may have left it read-only; the roll sets 6 after its restart");
-        }
+        if (node.kind == NodeKind::broker) check_broker(target ? &*target : nullptr, admin, req, node, view, versions, findings);
     }
     if (versions.size() > 1) {
         std::vector<std::string> parts;

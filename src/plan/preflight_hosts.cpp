@@ -1,7 +1,12 @@
-// Host checks through HostOps: reachable, Java fit for the target, target home, free disk.
+// Host checks through HostOps: reachable, every node identified by its listening socket, the Java
+// the start scripts will pick, the target (and current) home as the start uses it, log folders,
+// free disk, leftover config snapshots and ACL files.
+#include <map>
 #include <set>
 
 #include "preflight.hpp"
+#include "rmqup/hostops/process_identity.hpp"
+#include "rmqup/remoting/bodies.hpp"
 
 namespace rmqup::plan_detail {
 
@@ -19,11 +24,226 @@ std::optional<int> java_major(const std::string& text) {
     return first;
 }
 
+// First RocketMQ whose start scripts run on Java 9+: apache/rocketmq tag rocketmq-all-4.9.3,
+// distribution/bin/runbroker.sh and runserver.sh, dropped -Djava.ext.dirs (which Java 9+ refuses)
+// and put ${BASE_DIR}/lib/* on the classpath; runbroker.sh also chose GC flags by the Java major
+// version from then on. Up to rocketmq-all-4.9.2 both scripts still pass -Djava.ext.dirs.
+constexpr RmqVersion k_first_java9_release{4, 9, 3};
+
+struct HostContext {
+    const InvHost& host;
+    HostOps& ops;
+    std::vector<const PlanNode*> nodes;
+    Findings& findings;
+    const std::string& name() const { return host.access.name; }
+};
+
+void check_java(const HostContext& h, const HostFacts& facts, const std::map<std::string, std::string>& versions) {
+    const JavaFacts& java = facts.java;
+    if (java.java_home.empty()) {
+        h.findings.add("java", Severity::error, h.name(),
+                       "host " + h.name() + ": RocketMQ's start scripts find no Java (" +
+                           (h.host.access.java_home.empty() ? std::string("no javaHome, ")
+                                                            : "javaHome " + h.host.access.java_home + " has no bin/java, ") +
+                           "no $HOME/jdk/java, no /usr/java; they never look at PATH): set javaHome in the inventory");
+        return;
+    }
+    if (!h.host.access.java_home.empty() && java.source != "javaHome") {
+        h.findings.add("java", Severity::warning, h.name(),
+                       "host " + h.name() + ": javaHome " + h.host.access.java_home + " has no bin/java; the start " +
+                           "scripts will fall back to " + java.java_home + " (" + java.source + ")");
+    }
+    const std::optional<int> parsed = java.version ? java_major(*java.version) : std::nullopt;
+    const std::string which = "Java " + java.version.value_or("?") + " at " + java.java_home + " (" + java.source + ")";
+    if (!parsed) {
+        h.findings.add("java", Severity::warning, h.name(),
+                       "host " + h.name() + ": cannot tell the version of " + which + ": '" + java.version_output + "'");
+        return;
+    }
+    const int major = parsed.value_or(0);
+    h.findings.add("java", Severity::info, h.name(), "host " + h.name() + ": start scripts will run " + which);
+    for (const auto& [role, version_text] : versions) {
+        const auto version = RmqVersion::parse(version_text);
+        if (major < 8) {
+            h.findings.add("java", Severity::error, h.name(),
+                           "host " + h.name() + ": " + which + " is too old; RocketMQ needs Java 8 or newer");
+            return;
+        }
+        if (major > 8 && version && *version < k_first_java9_release) {
+            h.findings.add("java", Severity::error, h.name(),
+                           "host " + h.name() + ": " + which + " cannot run RocketMQ " + version->str() + " (" + role +
+                               "): its start scripts pass -Djava.ext.dirs, which Java 9+ refuses (runs from 4.9.3); "
+                               "set javaHome to a Java 8");
+        }
+    }
+}
+
+void check_home_layout(const HostContext& h, const HomeFacts& home, const char* id, const std::string& version,
+                       bool brokers, bool nameservers) {
+    const Severity sev = Severity::error;
+    if (!home.present) {
+        h.findings.add(id, sev, h.name(), "RocketMQ home " + home.home + " is not present on host " + h.name());
+        return;
+    }
+    if (!home.missing.empty()) {
+        std::string list;
+        for (const auto& m : home.missing) list += (list.empty() ? "" : ", ") + m;
+        h.findings.add(id, sev, h.name(),
+                       "RocketMQ home " + home.home + " on host " + h.name() + " lacks " + list + " (the start uses them)");
+    }
+    auto check_jar = [&](const std::optional<std::string>& found, const char* jar) {
+        if (!found) {
+            h.findings.add(id, sev, h.name(),
+                           "RocketMQ home " + home.home + " on host " + h.name() + " has no lib/" + jar + "-<version>.jar");
+        } else if (!version.empty() && *found != version) {
+            h.findings.add(id, sev, h.name(),
+                           "RocketMQ home " + home.home + " on host " + h.name() + " holds lib/" + jar + "-" + *found +
+                               ".jar, not version " + version);
+        }
+    };
+    if (brokers) check_jar(home.broker_jar_version, "rocketmq-broker");
+    if (nameservers) check_jar(home.namesrv_jar_version, "rocketmq-namesrv");
+}
+
+void check_snapshots(const HostContext& h, const HostFacts& facts) {
+    std::set<std::string> ours;
+    for (const auto* n : h.nodes) ours.insert(n->pristine_config_backup);
+    for (const auto& file : facts.snapshots) {
+        if (ours.count(file)) continue;
+        h.findings.add("leftover-snapshot", Severity::warning, h.name() + ":" + file,
+                       "config snapshot " + file + " on host " + h.name() +
+                           " is left from another run; this plan never reads it (remove or archive it)");
+    }
+}
+
+// The node's process, identified by its listening socket: PID, home and config shown in the plan.
+// Returns the identity when one was found (for the ACL check).
+std::optional<ProcessIdentity> check_identity(const HostContext& h, const PlanNode& n) {
+    const ProcessSpec& spec = n.skip ? n.target : n.current;
+    const std::string who = (n.kind == NodeKind::broker ? "broker " + spec.name : "NameServer " + n.address);
+    auto found = h.ops.identify(spec);
+    if (!found) {
+        h.findings.add("process-identified", Severity::error, n.id, who + ": " + found.error().describe());
+        return std::nullopt;
+    }
+    if (!found->has_value()) {
+        h.findings.add("process-identified", Severity::error, n.id,
+                       who + ": nothing listens on " + n.address + " on host " + h.name() + " (not running?)");
+        return std::nullopt;
+    }
+    const ProcessIdentity& id = **found;
+    h.findings.add("process-identified", Severity::info, n.id, who + " on host " + h.name() + ": " + describe_identity(id));
+    if (!id.config_matches) {
+        h.findings.add("process-identified", Severity::error, n.id,
+                       who + " runs with config " + (id.config_path.empty() ? std::string("(none)") : id.config_path) +
+                           ", the inventory says " + spec.config_path +
+                           (id.expected_config.empty() ? "" : " (" + id.expected_config + ")"));
+    }
+    if (!id.home_matches) {
+        std::string cause;
+        if (id.home_source == "ROCKETMQ_HOME") cause = " (read from its ROCKETMQ_HOME environment)";
+        h.findings.add("process-identified", Severity::error, n.id,
+                       who + " runs from home " + (id.home.empty() ? std::string("(unknown)") : id.home) + cause +
+                           ", the inventory's " + (n.skip ? "targetHome" : "currentHome") + " is " + spec.home);
+    }
+    return id;
+}
+
+bool acl_enabled(HostOps& ops, const std::string& config_path) {
+    if (config_path.empty()) return false;
+    auto text = ops.read_file(config_path);
+    if (!text) return false;
+    for (const auto& [key, value] : rmq::parse_properties(*text)) {
+        if (key == "aclEnable") return value == "true";
+    }
+    return false;
+}
+
+void check_acl_files(const HostContext& h) {
+    const std::string& from = h.host.current_home;
+    const std::string& to = h.host.target_home;
+    for (const char* file : {"conf/plain_acl.yml", "conf/tools.yml"}) {
+        auto current = h.ops.read_file(from + "/" + file);
+        if (!current) {
+            h.findings.add("acl-file", Severity::error, h.name(),
+                           "ACL is on but " + from + "/" + file + " on host " + h.name() +
+                               " cannot be read: " + current.error().describe());
+            continue;
+        }
+        auto target = h.ops.read_file(to + "/" + file);
+        const bool same = target && *target == *current;
+        h.findings.add("acl-file", Severity::info, h.name(),
+                       same ? from + "/" + file + " and " + to + "/" + file + " on host " + h.name() + " are identical"
+                            : from + "/" + file + " on host " + h.name() + " differs from the target home's" +
+                                  (target ? std::string() : std::string(" (absent there)")) +
+                                  ": the roll carries the current file into " + to + " (the target's is backed up)");
+    }
+}
+
+FactsRequest facts_request(const HostContext& h) {
+    FactsRequest r;
+    r.java_home = h.host.access.java_home;
+    r.homes.push_back(h.host.target_home);
+    if (h.host.current_home != h.host.target_home) r.homes.push_back(h.host.current_home);
+    std::set<std::string> logs;
+    std::set<std::string> stores;
+    std::set<std::string> configs;
+    for (const auto* n : h.nodes) {
+        logs.insert(n->target.log_path);
+        logs.insert(n->current.log_path);
+        if (!n->target.store_path.empty()) stores.insert(n->target.store_path);
+        if (n->kind == NodeKind::broker && !n->target.config_path.empty()) configs.insert(n->target.config_path);
+    }
+    logs.erase("");
+    r.log_paths.assign(logs.begin(), logs.end());
+    r.store_paths.assign(stores.begin(), stores.end());
+    r.config_paths.assign(configs.begin(), configs.end());
+    return r;
+}
+
+void check_host(const HostContext& h, const Inventory& inv, const PlanRequest& req) {
+    const FactsRequest request = facts_request(h);
+    auto facts = h.ops.facts(request);
+    if (!facts) {
+        h.findings.add("host-unreachable", Severity::error, h.name(),
+                       "host " + h.name() + ": reading host facts failed: " + facts.error().describe());
+        return;
+    }
+    bool brokers = false;
+    bool nameservers = false;
+    std::map<std::string, std::string> versions{{"target", inv.target_version}};
+    for (const auto* n : h.nodes) {
+        (n->kind == NodeKind::broker ? brokers : nameservers) = true;
+        if (!n->skip && !n->current_version.empty()) versions["current, for rollback"] = n->current_version;
+    }
+    check_java(h, *facts, versions);
+    check_home_layout(h, facts->homes.at(0), "target-home", inv.target_version, brokers, nameservers);
+    if (facts->homes.size() > 1) check_home_layout(h, facts->homes.at(1), "current-home", "", brokers, nameservers);
+    for (const auto& folder : facts->uncreatable_log_folders) {
+        h.findings.add("target-home", Severity::error, h.name(),
+                       "log folder " + folder + " cannot be created on host " + h.name() + " (start output goes there)");
+    }
+    for (std::size_t i = 0; i < request.store_paths.size() && i < facts->store_free_bytes.size(); ++i) {
+        const auto& free = facts->store_free_bytes[i];
+        if (free && *free < req.min_free_disk_bytes) {
+            h.findings.add("disk-free-low", Severity::warning, h.name() + ":" + request.store_paths[i],
+                           "only " + std::to_string(*free >> 20) + " MiB free for " + request.store_paths[i] +
+                               " on host " + h.name());
+        }
+    }
+    check_snapshots(h, *facts);
+    bool acl = false;
+    for (const auto* n : h.nodes) {
+        auto id = check_identity(h, *n);
+        if (n->kind == NodeKind::broker && id && !acl) acl = acl_enabled(h.ops, id->config_path);
+    }
+    if (acl && h.host.current_home != h.host.target_home) check_acl_files(h);
+}
+
 }  // namespace
 
 void check_hosts(const Inventory& inv, const std::vector<PlanNode>& nodes, const HostOpsProvider& provider,
                  const PlanRequest& req, Findings& findings) {
-    auto target = RmqVersion::parse(inv.target_version);
     for (const auto& host : inv.hosts) {
         std::vector<const PlanNode*> on_host;
         for (const auto& n : nodes) {
@@ -36,44 +256,7 @@ void check_hosts(const Inventory& inv, const std::vector<PlanNode>& nodes, const
                          "host " + host.access.name + " (" + host.access.address + "): " + ops.error().describe());
             continue;
         }
-        std::set<std::string> stores;
-        for (const auto* n : on_host) stores.insert(n->target.store_path);
-        bool first = true;
-        for (const auto& store : stores) {
-            auto facts = (*ops)->facts(host.access.java_home, host.target_home, store);
-            if (!facts) {
-                findings.add("host-unreachable", Severity::error, host.access.name,
-                             "host " + host.access.name + ": reading host facts failed: " + facts.error().describe());
-                break;
-            }
-            if (first) {
-                first = false;
-                if (!facts->target_home_present) {
-                    findings.add("target-home-missing", Severity::error, host.access.name,
-                                 "target RocketMQ home " + host.target_home + " is not present on host " + host.access.name);
-                }
-                auto major = facts->java_version ? java_major(*facts->java_version) : std::nullopt;
-                if (!major) {
-                    findings.add("java-version", Severity::warning, host.access.name,
-                                 "could not tell the Java version on host " + host.access.name +
-                                     (host.access.java_home.empty() ? "" : " (javaHome " + host.access.java_home + ")"));
-                } else if (*major < 8) {
-                    findings.add("java-version", Severity::error, host.access.name,
-                                 "host " + host.access.name + " has Java " + *facts->java_version +
-                                     "; RocketMQ needs Java 8 or newer");
-                } else if (*major > 8 && target && *target < RmqVersion{4, 9, 2}) {
-                    // Start scripts before 4.9.2 pass JVM flags Java 9+ rejects (apache/rocketmq#550, #3223).
-                    findings.add("java-version", Severity::error, host.access.name,
-                                 "host " + host.access.name + " has Java " + *facts->java_version + "; RocketMQ " +
-                                     target->str() + " start scripts run only on Java 8 (fixed in 4.9.2)");
-                }
-            }
-            if (!store.empty() && facts->store_free_bytes && *facts->store_free_bytes < req.min_free_disk_bytes) {
-                findings.add("disk-free-low", Severity::warning, host.access.name + ":" + store,
-                             "only " + std::to_string(*facts->store_free_bytes >> 20) + " MiB free for " + store +
-                                 " on host " + host.access.name);
-            }
-        }
+        check_host(HostContext{host, **ops, std::move(on_host), findings}, inv, req);
     }
 }
 

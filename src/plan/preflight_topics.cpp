@@ -2,6 +2,7 @@
 // per topic from a NameServer: 500 requests instead of 50,000 on a large cluster.
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <unordered_set>
 
 #include "preflight.hpp"
@@ -18,17 +19,24 @@ std::string list_some(const std::vector<std::string>& items, std::size_t limit) 
     return out;
 }
 
-bool is_system_topic(const std::string& topic, const ClusterView& view, const std::string& cluster) {
-    static constexpr std::string_view k_prefixes[] = {"%RETRY%", "%DLQ%", "RMQ_SYS_", "rmq_sys_", "rocketmq_sys_"};
+bool is_system_topic(const std::string& topic, const ClusterView& view, const Inventory& inv) {
+    // TopicValidator.SYSTEM_TOPIC_PREFIX (rmq_sys_), the RMQ_SYS_* names of TopicValidator, and
+    // MixAll's %RETRY%, %DLQ% and %LMQ% prefixes (apache/rocketmq, tag rocketmq-all-4.9.7).
+    static constexpr std::string_view k_prefixes[] = {"%RETRY%", "%DLQ%", "%LMQ%", "RMQ_SYS_", "rmq_sys_"};
     for (auto p : k_prefixes) {
         if (topic.rfind(p, 0) == 0) return true;
     }
-    static constexpr std::string_view k_names[] = {"TBW102", "SCHEDULE_TOPIC_XXXX", "OFFSET_MOVED_EVENT",
-                                                   "SELF_TEST_TOPIC", "BenchmarkTest", "TRANS_CHECK_MAX_TIME_TOPIC"};
+    // TopicValidator.SYSTEM_TOPIC_SET (4.9.7; SCHEDULE_TOPIC_XXXX_V2 from 5.x).
+    static constexpr std::string_view k_names[] = {"TBW102",           "SCHEDULE_TOPIC_XXXX", "SCHEDULE_TOPIC_XXXX_V2",
+                                                   "BenchmarkTest",    "OFFSET_MOVED_EVENT",  "SELF_TEST_TOPIC",
+                                                   "TRANS_CHECK_MAX_TIME_TOPIC"};
     for (auto n : k_names) {
         if (topic == n) return true;
     }
-    return topic == cluster || view.group_index.count(topic) > 0;
+    // TopicConfigManager creates the cluster-name, broker-name and <cluster>_REPLY_TOPIC topics
+    // (MixAll.getReplyTopic); the probe topic is this tool's own.
+    if (topic == inv.cluster || topic == inv.cluster + "_REPLY_TOPIC" || view.group_index.count(topic) > 0) return true;
+    return inv.policy.probe_topic && topic == *inv.policy.probe_topic;
 }
 
 void load_topics(AdminApi& admin, ClusterView& view, Findings& findings) {
@@ -42,6 +50,7 @@ void load_topics(AdminApi& admin, ClusterView& view, Findings& findings) {
                              table.error().describe() + "; topic checks are incomplete");
             continue;
         }
+        view.topics_read.insert(addr);
         for (const auto& [name, tc] : table->topic_config_table) {
             view.topics[name].push_back(TopicPlacement{g, tc.read_queue_nums, tc.write_queue_nums, tc.perm, tc.order});
         }
@@ -79,7 +88,7 @@ void check_topics(const Inventory& inv, AdminApi& admin, const ClusterView& view
             for (const auto& p : placements) consumer_groups[p.group].push_back(name->substr(7));
             continue;
         }
-        if (is_system_topic(*name, view, inv.cluster)) continue;
+        if (is_system_topic(*name, view, inv)) continue;
         int writable_groups = 0, write_queues = 0;
         std::uint32_t last = 0;
         for (const auto& p : placements) {
@@ -142,7 +151,7 @@ void check_topics(const Inventory& inv, AdminApi& admin, const ClusterView& view
     }
 }
 
-void mark_topics_losing_writable(const ClusterView& view, const std::string& cluster,
+void mark_topics_losing_writable(const ClusterView& view, const Inventory& inv,
                                  const std::vector<std::vector<std::string>>& batches,
                                  std::vector<PlanNode>& nodes) {
     // group index -> batch index in which its master restarts
@@ -165,7 +174,7 @@ void mark_topics_losing_writable(const ClusterView& view, const std::string& clu
     for (const auto& [name, placements] : view.topics) names.push_back(&name);
     std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
     for (const std::string* name : names) {
-        if (is_system_topic(*name, view, cluster)) continue;
+        if (is_system_topic(*name, view, inv)) continue;
         int batch = -2;
         bool any = false;
         for (const auto& p : view.topics.at(*name)) {
@@ -185,6 +194,50 @@ void mark_topics_losing_writable(const ClusterView& view, const std::string& clu
     }
 }
 
+namespace {
+
+// A replica key's value: the inventory override, else the master's live configuration (a 4.x
+// broker reports keys of its -c file it does not know, and restore_config keeps them).
+std::optional<long long> replica_setting(const InvBroker& master, const ClusterView& view, const char* key) {
+    std::optional<std::string> text;
+    for (const auto& [k, v] : master.overrides) {
+        if (k == key) text = v;
+    }
+    if (!text) text = live_config(view, master.address, key);
+    if (!text) return std::nullopt;
+    try {
+        return std::stoll(*text);
+    } catch (const std::logic_error&) {
+        return std::nullopt;
+    }
+}
+
+// 4.x -> 5.x: totalReplicas/inSyncReplicas default to 1 on 5.x (operations fact 23).
+void check_5x_replicas(const Inventory& inv, const ClusterView& view, Findings& findings) {
+    for (const auto& g : inv.broker_groups) {
+        const InvBroker* master = nullptr;
+        for (const auto& b : g.members) {
+            if (b.is_master()) master = &b;
+        }
+        if (!master) continue;
+        auto live_role = live_config(view, master->address, "brokerRole");
+        const bool sync = live_role ? *live_role == "SYNC_MASTER" : master->role == BrokerRole::sync_master;
+        if (!sync) continue;
+        const auto members = static_cast<long long>(g.members.size());
+        const long long in_sync_needed = std::min<long long>(members, 2);
+        auto total = replica_setting(*master, view, "totalReplicas");
+        auto in_sync = replica_setting(*master, view, "inSyncReplicas");
+        if (total && in_sync && *total >= members && *in_sync >= in_sync_needed) continue;
+        findings.add("5x-replicas", Severity::warning, g.broker_name,
+                     "group " + g.broker_name + " is SYNC_MASTER with " + std::to_string(members) +
+                         " replicas: on 5.x totalReplicas/inSyncReplicas default to 1 and the group silently becomes "
+                         "asynchronous; add overrides totalReplicas: " + std::to_string(members) +
+                         " and inSyncReplicas: " + std::to_string(in_sync_needed) + " to its master");
+    }
+}
+
+}  // namespace
+
 void check_inventory(const Inventory& inv, const ClusterView& view, Findings& findings) {
     auto target = RmqVersion::parse(inv.target_version);
     auto current = view.lowest_version;
@@ -195,27 +248,7 @@ void check_inventory(const Inventory& inv, const ClusterView& view, Findings& fi
                      "the target " + target->str() + " is older than the current " + current->str() +
                          ": downgrades are not supported");
     }
-    if (target->is5x() && (!current || !current->is5x())) {
-        for (const auto& g : inv.broker_groups) {
-            const InvBroker* master = nullptr;
-            for (const auto& b : g.members) {
-                if (b.is_master()) master = &b;
-            }
-            if (!master || master->role != BrokerRole::sync_master) continue;
-            bool total = false, in_sync = false;
-            for (const auto& [k, v] : master->overrides) {
-                total = total || k == "totalReplicas";
-                in_sync = in_sync || k == "inSyncReplicas";
-            }
-            if (total && in_sync) continue;
-            findings.add("5x-replicas", Severity::warning, g.broker_name,
-                         "group " + g.broker_name + " is SYNC_MASTER with " + std::to_string(g.members.size()) +
-                             " replicas: on 5.x totalReplicas/inSyncReplicas default to 1 and the group silently becomes "
-                             "asynchronous; add overrides totalReplicas: " + std::to_string(g.members.size()) +
-                             " and inSyncReplicas: " + std::to_string(std::min<std::size_t>(g.members.size(), 2)) +
-                             " to its master");
-        }
-    }
+    if (target->is5x() && (!current || !current->is5x())) check_5x_replicas(inv, view, findings);
 }
 
 }  // namespace rmqup::plan_detail

@@ -29,6 +29,7 @@ public:
     // --- Broker ("ip:port" of one broker) ---
     virtual Result<rmq::RuntimeInfo> runtime_info(const std::string& broker) = 0;                 // 28
     virtual Result<rmq::Properties> broker_config(const std::string& broker) = 0;                 // 26
+    // UPDATE_BROKER_CONFIG; an empty kv sends no body: nothing changes, but ACL still wants an admin.
     virtual Status update_broker_config(const std::string& broker, const rmq::Properties& kv) = 0;  // 25
     virtual Result<rmq::TopicConfigTable> all_topic_config(const std::string& broker) = 0;        // 21
     virtual Result<rmq::TopicStatsTable> topic_stats(const std::string& broker, const std::string& topic) = 0;  // 202

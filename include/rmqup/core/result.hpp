@@ -19,6 +19,7 @@ enum class ErrorKind {
     not_ready,       // the peer is up but not ready yet (e.g. runtime info right after boot): retry
     protocol,        // malformed frame or body, unexpected reply shape
     auth,            // SSH authentication or ACL signature refused
+    denied,          // a broker's ACL refused the request (no/unknown account, bad signature, not admin, no topic perm)
     host_key,        // SSH host key unknown or mismatched
     io,              // local file system or process error
     conflict,        // another orchestrator holds the lock, plan hash mismatch, state mismatch

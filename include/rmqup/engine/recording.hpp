@@ -70,8 +70,7 @@ public:
     Status write_file(const std::string& path, const std::string& content, int mode) override;
     Status backup_once(const std::string& path, const std::string& backup_path) override;
     Result<bool> path_exists(const std::string& path) override;
-    Result<HostFacts> facts(const std::string& java_home, const std::string& target_home,
-                            const std::string& store_path) override;
+    Result<HostFacts> facts(const FactsRequest& request) override;
 
 private:
     std::string m_host;

@@ -51,13 +51,46 @@ struct ProcessIdentity {
     bool config_matches = false; // config_path equals spec.config_path resolved on the host
                                  // (true when the spec names no config)
     bool home_matches = false;   // home equals spec.home resolved on the host
+                                 // (true when the spec names no home)
+    std::string home_source;     // where home was read: "classpath", "java.ext.dirs",
+                                 // "-Drocketmq.home.dir", "ROCKETMQ_HOME" ("" unknown)
+    std::string expected_config; // spec.config_path resolved on the host (for messages)
+    std::string expected_home;   // spec.home resolved on the host (for messages)
+};
+
+// What the planner asks a host about, in one facts() call.
+struct FactsRequest {
+    std::string java_home;                 // inventory javaHome ("" = whatever the session's JAVA_HOME is)
+    std::vector<std::string> homes;        // RocketMQ homes to inspect (target and current)
+    std::vector<std::string> log_paths;    // start logs (ProcessSpec::log_path) whose folder must be creatable
+    std::vector<std::string> store_paths;  // stores whose free space to read
+    std::vector<std::string> config_paths; // configs whose rmqup snapshots to list
+};
+
+// The Java RocketMQ's runbroker.sh/runserver.sh would run: $JAVA_HOME (javaHome, else the
+// session's), else $HOME/jdk/java, else /usr/java, else none (operations fact 30).
+struct JavaFacts {
+    std::string java_home;               // the JAVA_HOME the scripts end with ("" none found)
+    std::string source;                  // "javaHome", "JAVA_HOME of the session", "$HOME/jdk/java", "/usr/java"
+    std::optional<std::string> version;  // from `java -version`: "1.8.0_392", "17.0.15"
+    std::string version_output;          // first line of `java -version` (for messages)
+};
+
+// One RocketMQ home as the default start command will use it.
+struct HomeFacts {
+    std::string home;                     // as asked
+    bool present = false;                 // the folder exists
+    std::vector<std::string> missing;     // of bin/mqbroker, bin/mqnamesrv, bin/runbroker.sh, bin/runserver.sh, lib
+    std::optional<std::string> broker_jar_version;   // X of lib/rocketmq-broker-X.jar
+    std::optional<std::string> namesrv_jar_version;  // X of lib/rocketmq-namesrv-X.jar
 };
 
 struct HostFacts {
-    std::optional<std::string> java_version;   // "1.8.0_392", "17.0.15"
-    bool target_home_present = false;
-    std::optional<long long> store_free_bytes;
-    std::vector<int> broker_pids;
+    JavaFacts java;
+    std::vector<HomeFacts> homes;                          // FactsRequest::homes order
+    std::vector<std::optional<long long>> store_free_bytes; // FactsRequest::store_paths order
+    std::vector<std::string> uncreatable_log_folders;     // folders of log_paths that cannot be created
+    std::vector<std::string> snapshots;                    // existing <config>.rmqup-pristine, <config>.rmqup-*.pristine
 };
 
 class HostOps {
@@ -69,10 +102,14 @@ public:
     virtual Result<std::optional<ProcessIdentity>> identify(const ProcessSpec& spec) = 0;
     // PIDs of processes whose command line contains spec.match (excluding our own probes).
     virtual Result<std::vector<int>> find_pids(const ProcessSpec& spec) = 0;
-    // TERM the one matching process, wait up to timeout for exit; KILL only under kill_after_term.
-    // Fails (conflict) if more than one process matches. Succeeds at once if none runs.
+    // Stops the process identify() finds: nothing listening -> ok at once; an identity whose config
+    // or home differs from spec -> conflict, nothing signalled. Runs spec.stop_command when set, else
+    // SIGTERM (SIGKILL after timeout only under kill_after_term); then waits until that PID is gone
+    // and fails (conflict) when a new process listens right after (a service manager restarted it).
     virtual Status stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) = 0;
-    // Starts detached with output to spec.log_path; returns the new PID; fails if it exits at once.
+    // Creates the folder of spec.log_path, starts spec.start_command detached with output appended
+    // there, and returns the PID it launched if that survives the settle time; a start that exits
+    // fails (rejected) quoting the last lines of the log. Does not look for the listener.
     virtual Result<int> start(const ProcessSpec& spec) = 0;
     // True if <store_path>/abort exists.
     virtual Result<bool> abort_marker_present(const ProcessSpec& spec) = 0;
@@ -81,8 +118,8 @@ public:
     // Copies path to backup_path unless backup_path exists already (keeps the pristine copy).
     virtual Status backup_once(const std::string& path, const std::string& backup_path) = 0;
     virtual Result<bool> path_exists(const std::string& path) = 0;
-    virtual Result<HostFacts> facts(const std::string& java_home, const std::string& target_home,
-                                    const std::string& store_path) = 0;
+    // Java, homes, log folders, free disk and config snapshots, read without changing the host.
+    virtual Result<HostFacts> facts(const FactsRequest& request) = 0;
 };
 
 }  // namespace rmqup

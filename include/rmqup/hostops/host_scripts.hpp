@@ -5,6 +5,9 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
+
+#include "rmqup/hostops/host_ops.hpp"
 
 namespace rmqup::host_scripts {
 
@@ -21,6 +24,24 @@ std::string signal_and_wait(int pid, const char* signal, int max_polls, std::chr
 // "exited <pid>" followed by the last tail_lines lines the process appended to log_path.
 std::string start_detached(const std::string& start_command, const std::string& log_path,
                            std::chrono::milliseconds settle, int tail_lines);
+
+// Lists the TCP sockets listening on port (`ss -ltnpH`, else /proc/net/tcp{,6} + /proc/<pid>/fd) and
+// dumps cmdline, cwd and ROCKETMQ_HOME of every owner; resolves spec_config and spec_home (realpath).
+// Output: see parse_listener_probe (process_identity.hpp); values are hex-encoded.
+std::string identify_listeners(int port, const std::string& spec_config, const std::string& spec_home);
+
+// In folder cwd, prints the hex of realpath -m of each path, one line each (an empty path prints an
+// empty line), so relative paths resolve as the process saw them.
+std::string resolve_paths(const std::string& cwd, const std::vector<std::string>& paths);
+
+// Runs stop_command (a service manager's stop), then polls every interval until pid is gone
+// ("gone") or max_polls polls passed ("alive"); prints "stop-failed <status>" and the command's
+// output when the command fails.
+std::string stop_command_and_wait(const std::string& stop_command, int pid, int max_polls,
+                                  std::chrono::milliseconds interval);
+
+// Everything facts() reads, in one script (see ShellHostOps::facts for the output).
+std::string host_facts(const FactsRequest& request);
 
 // Prints "yes" if path exists (test flag "-e", "-f", "-d"), else "no".
 std::string test_path(const std::string& path, const char* flag = "-e");

@@ -6,12 +6,14 @@
 
 namespace rmqup {
 
-// "sh '<home>/bin/mqbroker' -c '<config>'", prefixed with "JAVA_HOME='<java_home>' " when java_home
-// is not empty. Every value is shell-quoted. Goes into ProcessSpec::start_command.
+// "ROCKETMQ_HOME='<home>' [JAVA_HOME='<java_home>' ]sh '<home>/bin/mqbroker' -c '<config>'": the home
+// is always set (an inherited ROCKETMQ_HOME would start another home), JAVA_HOME when not empty.
+// Every value is shell-quoted. Goes into ProcessSpec::start_command.
 std::string render_broker_start_command(const std::string& rocketmq_home, const std::string& config_path,
                                         const std::string& java_home = "");
 
-// "sh '<home>/bin/mqnamesrv'" plus " -c '<config>'" when config_path is not empty; JAVA_HOME as above.
+// "ROCKETMQ_HOME='<home>' [JAVA_HOME=...] sh '<home>/bin/mqnamesrv'" plus " -c '<config>'" when
+// config_path is not empty.
 std::string render_nameserver_start_command(const std::string& rocketmq_home, const std::string& config_path,
                                             const std::string& java_home = "");
 
@@ -23,7 +25,7 @@ std::string default_broker_match(const std::string& config_path);
 std::string default_nameserver_match(const std::string& config_path);
 
 // The exact command ShellHostOps::start runs in the background for a start command:
-// "setsid nohup sh -c '<start_command>' >> '<log_path>' 2>&1 < /dev/null &".
+// "mkdir -p -- '<log folder>' && setsid nohup sh -c '<start_command>' >> '<log_path>' 2>&1 < /dev/null &".
 std::string render_detached_start(const std::string& start_command, const std::string& log_path);
 
 }  // namespace rmqup

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "rmqup/hostops/host_ops.hpp"
+#include "rmqup/hostops/process_identity.hpp"
 #include "rmqup/hostops/remote_shell.hpp"
 
 namespace rmqup {
@@ -16,6 +17,8 @@ struct ShellHostOpsOptions {
     std::chrono::milliseconds poll_interval{200};      // stop: liveness poll period
     std::chrono::milliseconds kill_wait{10000};        // stop: wait for exit after SIGKILL
     int log_tail_lines = 20;                           // start failure: lines of the log in the remark
+    std::chrono::milliseconds restart_watch{1000};     // stop: how long after the exit a new listener
+                                                       // counts as restarted by a service manager
 };
 
 class ShellHostOps final : public HostOps {
@@ -37,14 +40,20 @@ public:
     Status write_file(const std::string& path, const std::string& content, int mode) override;
     Status backup_once(const std::string& path, const std::string& backup_path) override;
     Result<bool> path_exists(const std::string& path) override;
-    Result<HostFacts> facts(const std::string& java_home, const std::string& target_home,
-                            const std::string& store_path) override;
+    Result<HostFacts> facts(const FactsRequest& request) override;
 
 private:
     // Runs command; a non-zero exit becomes ErrorKind::rejected with stderr as the remark.
     Result<ExecResult> run(const std::string& command, std::chrono::milliseconds timeout);
     Result<std::vector<int>> find_by_match(const std::string& match);
     Result<bool> yes_no(const std::string& command);
+    // identify() once the probe ran: the one readable owner of spec.address's port, resolved.
+    Result<std::optional<ProcessIdentity>> identify_in(const ProcessSpec& spec, const ListenerProbe& probe,
+                                                       const std::string& ip, int port);
+    // Signals (or runs the stop command) for pid and waits; "gone" when it exited.
+    Status end_process(const ProcessSpec& spec, int pid, std::chrono::milliseconds timeout, KillPolicy policy);
+    // After pid exited: a new listener on spec.address means something restarted it.
+    Status check_not_restarted(const ProcessSpec& spec, int old_pid);
 
     std::unique_ptr<RemoteShell> m_owned;
     RemoteShell& m_shell;
@@ -54,6 +63,9 @@ private:
 // Parses "java -version" output: the text between the quotes after "version" ("1.8.0_392",
 // "17.0.15"); nullopt when absent.
 std::optional<std::string> parse_java_version(const std::string& output);
+
+// Parses the output of host_scripts::host_facts for request (error: protocol when incomplete).
+Result<HostFacts> parse_host_facts(const std::string& output, const FactsRequest& request);
 
 // Parses "df -P -k" output: available bytes (4th field of the second line, in KiB).
 std::optional<long long> parse_df_available_bytes(const std::string& output);

@@ -50,6 +50,9 @@ struct Policy {
     std::optional<std::string> probe_topic;           // verification message topic
     FailurePolicy on_failure = FailurePolicy::rollback;
     KillPolicy kill_policy = KillPolicy::term_only;
+    // With aclEnable=true, carry the current home's conf/plain_acl.yml into the target home at
+    // restart (the shipped sample is backed up first); false keeps the target home's file.
+    bool carry_acl_file = true;
 };
 
 // How to reach a host. Secrets are references resolved at connect time.
@@ -114,6 +117,7 @@ struct Plan {
     std::string acl_access_key_ref;        // reference only
     std::string acl_secret_key_ref;        // reference only
     std::string created_at;                // ISO-8601
+    std::string run_id;                    // names this run's config snapshots (from created_at)
     std::string inventory_path;
 };
 

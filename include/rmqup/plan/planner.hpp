@@ -39,4 +39,8 @@ Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest&
 // True when a finding of severity error, or an unaccepted warning, is present.
 bool plan_blocked(const Plan& plan);
 
+// True when a live plan reached none of its NameServers (every one has an ns-unreachable finding):
+// `plan` then exits 3 (unreachable) rather than 1 (blocked).
+bool plan_unreachable(const Plan& plan);
+
 }  // namespace rmqup

@@ -80,7 +80,7 @@ protected:
     std::string err(const std::string& tag) const { return read_file(m_dir + "/" + tag + ".err"); }
 
     std::vector<std::string> rehearse_args(std::vector<std::string> extra) const {
-        std::vector<std::string> a = {"rehearse", "--json", "--workdir", workdir(), "--first-address", m_first_address};
+        std::vector<std::string> a = {"rehearse", "--json", "--fast", "--workdir", workdir(), "--first-address", m_first_address};
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }
@@ -225,4 +225,124 @@ TEST_F(Rehearsal, NewVersionThatCannotStartIsRolledBack) {
     for (const auto& [conf, n] : target)
         if (conf.find("broker-") != std::string::npos) broker_target_starts += n;
     EXPECT_EQ(broker_target_starts, 1) << read_file(workdir() + "/starts.log");
+}
+
+// --- safety on real processes (issue 10) ---
+
+namespace {
+
+// "127.0.B.<last + offset>" for the fixture's loopback block.
+std::string address_at(const std::string& first, int offset, int port) {
+    const auto dot = first.rfind('.');
+    return first.substr(0, dot + 1) + std::to_string(std::stoi(first.substr(dot + 1)) + offset) + ":" + std::to_string(port);
+}
+
+// Waits until the journal shows a broker in drain (true) or apply ends / timeout (false).
+bool wait_for_drain(const std::string& journal, ChildProcess& apply, std::chrono::seconds timeout) {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until && !apply.try_wait()) {
+        std::istringstream lines(read_file(journal + "/journal.jsonl"));
+        for (std::string line; std::getline(lines, line);)
+            if (line.find("\"broker:") != std::string::npos && line.find("\"phase\":\"drain\"") != std::string::npos)
+                return true;
+        std::this_thread::sleep_for(100ms);
+    }
+    return false;
+}
+
+// brokerPermission of the broker at addr as every NameServer's clusterList shows it (-1: unknown).
+int perm_of(const nlohmann::json& cluster, const std::string& addr) {
+    for (const auto& b : cluster.value("brokers", nlohmann::json::array()))
+        if (b.value("addr", "") == addr && b["permission"].is_number()) return b["permission"].get<int>();
+    return -1;
+}
+
+}  // namespace
+
+TEST_F(Rehearsal, SighupDuringTheDrainRestoresWritePermissionAndResumeFinishes) {
+    auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "110"}));
+    ASSERT_TRUE(wait_for_file(workdir() + "/ready", 60s)) << err("setup");
+    const std::string journal = workdir() + "/apply-journal";
+    auto& apply = start("apply", {"apply", "-i", workdir() + "/inventory.yaml", "--yes", "--journal", journal});
+    ASSERT_TRUE(wait_for_drain(journal, apply, 120s)) << err("apply");
+
+    // When the operator's terminal drops (SIGHUP) while a master is read-only
+    apply.signal(SIGHUP);
+    auto rc = apply.wait_for(60s);
+    ASSERT_TRUE(rc.ok());
+    EXPECT_EQ(*rc, 130) << err("apply");
+
+    // Then every master is read-write again, right away
+    const std::string ns = address_at(m_first_address, 0, 9876);
+    ASSERT_EQ(run("cluster", {"cluster", "-n", ns, "--json"}, 30s), 0) << err("cluster");
+    auto view = parse_report(out("cluster"));
+    EXPECT_EQ(perm_of(view, address_at(m_first_address, 2, 10911)), 6) << out("cluster");
+    EXPECT_EQ(perm_of(view, address_at(m_first_address, 4, 10911)), 6) << out("cluster");
+
+    // and resume finishes the roll with nothing lost and no send failing
+    EXPECT_EQ(run("resume", {"resume", "--journal", journal}, 200s), 0) << err("resume");
+    cluster.signal(SIGTERM);
+    auto done = cluster.wait_for(200s);
+    ASSERT_TRUE(done.ok()) << err("setup");
+    auto report = parse_report(out("setup"));
+    EXPECT_EQ(*done, 0) << out("setup") << err("setup");
+    EXPECT_EQ(report["lost"], 0);
+    EXPECT_EQ(report["sendFailures"], 0);
+    expect_cluster_at(report, "4.9.7");
+}
+
+TEST_F(Rehearsal, OperatorRollbackOfAServingMasterDrainsItUnderLoad) {
+    auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "140"}));
+    ASSERT_TRUE(wait_for_file(workdir() + "/ready", 60s)) << err("setup");
+    const std::string journal = workdir() + "/apply-journal";
+    ASSERT_EQ(run("apply", {"apply", "-i", workdir() + "/inventory.yaml", "--yes", "--journal", journal}, 200s), 0)
+        << err("apply");
+
+    // A rollback without a terminal and without --yes changes nothing
+    EXPECT_EQ(run("rollback-no", {"rollback", "--broker", "broker-a", "--journal", journal}, 30s), 2)
+        << err("rollback-no");
+    EXPECT_NE(err("rollback-no").find("--yes"), std::string::npos) << err("rollback-no");
+
+    // When the operator rolls back broker-a, whose master serves traffic on the new version
+    ASSERT_EQ(run("rollback", {"rollback", "--broker", "broker-a", "--yes", "--journal", journal}, 200s), 0)
+        << err("rollback");
+    // Then its master was made read-only and drained before the stop
+    EXPECT_NE(err("rollback").find("drain of broker-a@0"), std::string::npos) << err("rollback");
+
+    cluster.signal(SIGTERM);
+    auto done = cluster.wait_for(200s);
+    ASSERT_TRUE(done.ok()) << err("setup");
+    auto report = parse_report(out("setup"));
+    EXPECT_EQ(report["lost"], 0) << out("setup");
+    EXPECT_EQ(report["sendFailures"], 0) << out("setup");
+    for (const auto& n : report["nodes"]) {
+        SCOPED_TRACE(n.dump());
+        if (n["kind"] != "broker") continue;
+        EXPECT_EQ(n["version"], n["name"].get<std::string>().rfind("broker-a", 0) == 0 ? "4.8.0" : "4.9.7");
+        EXPECT_EQ(n["perm"], 6);
+    }
+}
+
+TEST_F(Rehearsal, AnInheritedRocketmqHomeOfTheOldVersionDoesNotPickTheBinary) {
+    auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "110"}));
+    ASSERT_TRUE(wait_for_file(workdir() + "/ready", 60s)) << err("setup");
+    // When the orchestrator's environment (an operator's profile) exports the OLD home
+    SpawnOptions o;
+    o.argv = {RMQUP_CLI_BIN, "apply", "-i", workdir() + "/inventory.yaml", "--yes", "--journal",
+              workdir() + "/apply-journal"};
+    o.env = {{"ROCKETMQ_HOME", workdir() + "/homes/rocketmq-4.8.0"}};
+    o.stdout_path = m_dir + "/apply.out";
+    o.log_path = m_dir + "/apply.err";
+    auto apply = ChildProcess::spawn(o);
+    ASSERT_TRUE(apply.ok());
+    auto rc = apply->wait_for(200s);
+    ASSERT_TRUE(rc.ok());
+    // Then every node still comes up from the target home (the start sets ROCKETMQ_HOME)
+    EXPECT_EQ(*rc, 0) << err("apply");
+    cluster.signal(SIGTERM);
+    auto done = cluster.wait_for(200s);
+    ASSERT_TRUE(done.ok());
+    auto report = parse_report(out("setup"));
+    EXPECT_EQ(report["lost"], 0);
+    expect_cluster_at(report, "4.9.7");
 }

@@ -28,6 +28,7 @@ TEST(EngineFlow, TwoGroupMasterSlaveClusterRunsEveryStepInOrder) {
         "write_file [h1] /opt/conf/broker-a-0.properties",
         "start [h1] /opt/rocketmq-4.9.7/bin/mqbroker -c /opt/conf/broker-a-0.properties",
         "update_broker_config 127.0.0.10:10911 brokerPermission=6",
+        "write_file [h1] /opt/conf/broker-a-0.properties",  // the perm-6 call's dump replaced by pristine + overrides
         "send_message 127.0.0.10:10911 TestTopic",
         "backup_once [h1] /opt/conf/broker-b-1.properties",
         "stop [h1] -c /opt/conf/broker-b-1.properties",
@@ -40,6 +41,7 @@ TEST(EngineFlow, TwoGroupMasterSlaveClusterRunsEveryStepInOrder) {
         "write_file [h2] /opt/conf/broker-b-0.properties",
         "start [h2] /opt/rocketmq-4.9.7/bin/mqbroker -c /opt/conf/broker-b-0.properties",
         "update_broker_config 127.0.0.11:10911 brokerPermission=6",
+        "write_file [h2] /opt/conf/broker-b-0.properties",  // the perm-6 call's dump replaced by pristine + overrides
         "send_message 127.0.0.11:10911 TestTopic",
     };
     EXPECT_EQ(h.mutating_calls(), expected);

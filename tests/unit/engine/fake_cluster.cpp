@@ -233,7 +233,10 @@ Result<rmq::RuntimeInfo> FakeAdmin::runtime_info(const std::string& broker) {
 Result<rmq::Properties> FakeAdmin::broker_config(const std::string& broker) {
     if (auto e = m_c.call("broker_config", broker))
         return *e;
-    return rmq::Properties{};
+    auto b = live_broker(broker);
+    if (!b.ok())
+        return std::move(b).error();
+    return rmq::Properties{{"brokerName", (*b)->name}, {"brokerPermission", std::to_string((*b)->perm)}};
 }
 
 Status FakeAdmin::update_broker_config(const std::string& broker, const rmq::Properties& kv) {
@@ -374,14 +377,18 @@ Result<std::optional<ProcessIdentity>> FakeHostOps::identify(const ProcessSpec& 
     auto pids = find_pids(spec);
     if (!pids.ok())
         return std::move(pids).error();
-    if (pids->empty())
+    if (pids->empty() || m_c.unidentifiable.count(m_c.matches[spec.match]) > 0)
         return std::optional<ProcessIdentity>{};
+    // The fake's processes know their version; the home a spec names is that of its start command.
+    const FakeProcess* p = process(spec);
     ProcessIdentity id;
     id.pid = pids->front();
     id.config_path = spec.config_path;
-    id.home = spec.home;
     id.config_matches = true;
-    id.home_matches = true;
+    id.home_matches = p != nullptr && p->version == version_in(spec.start_command);
+    id.home = id.home_matches ? spec.home : "/opt/rocketmq-" + (p ? p->version : std::string("unknown"));
+    if (p != nullptr)
+        id.home_env = p->home_env;
     return std::optional<ProcessIdentity>{id};
 }
 
@@ -417,6 +424,12 @@ Result<int> FakeHostOps::start(const ProcessSpec& spec) {
         return err(ErrorKind::invalid_input, "unknown process " + spec.match);
     p->running = true;
     p->version = version_in(spec.start_command);
+    p->home_env.clear();
+    if (auto it = m_c.inherited_home.find(m_c.matches[spec.match]); it != m_c.inherited_home.end()) {
+        // An inherited ROCKETMQ_HOME makes bin/mqbroker run that home (operations fact 29).
+        p->version = it->second;
+        p->home_env = "/opt/rocketmq-" + it->second;
+    }
     p->boot_at = m_c.clock().now();
     if (p->version == m_c.target_version)
         ++p->starts_of_target;
@@ -464,7 +477,7 @@ Result<bool> FakeHostOps::path_exists(const std::string& path) {
     return m_c.files.count(path) > 0;
 }
 
-Result<HostFacts> FakeHostOps::facts(const std::string&, const std::string&, const std::string&) {
+Result<HostFacts> FakeHostOps::facts(const FactsRequest&) {
     if (auto e = m_c.call("facts", m_host))
         return *e;
     return HostFacts{};
@@ -486,6 +499,7 @@ ProcessSpec spec(ProcessKind kind, const std::string& name, const std::string& h
     s.log_path = "/var/log/rmq/" + name + ".out";
     s.start_command = "/opt/rocketmq-" + version + (kind == ProcessKind::broker ? "/bin/mqbroker -c " + conf
                                                                                  : "/bin/mqnamesrv");
+    s.home = "/opt/rocketmq-" + version;
     return s;
 }
 
@@ -500,6 +514,9 @@ PlanNode ns_node(const std::string& addr, const std::string& host) {
     n.target_version = "4.9.7";
     n.current = spec(ProcessKind::nameserver, addr, host, "4.8.0", "", "");
     n.target = spec(ProcessKind::nameserver, addr, host, "4.9.7", "", "");
+    n.current.address = n.target.address = addr;
+    n.current_home = n.current.home;
+    n.target_home = n.target.home;
     return n;
 }
 
@@ -518,6 +535,9 @@ PlanNode broker_node(const std::string& name, int id, const std::string& addr, c
     const std::string store = "/data/" + name + "-" + std::to_string(id);
     n.current = spec(ProcessKind::broker, name + "@" + std::to_string(id), host, "4.8.0", conf, store);
     n.target = spec(ProcessKind::broker, name + "@" + std::to_string(id), host, "4.9.7", conf, store);
+    n.current.address = n.target.address = addr;
+    n.current_home = n.current.home;
+    n.target_home = n.target.home;
     n.pristine_config_backup = conf + ".rmq-upgrade-pristine";
     n.config_overrides = {{"newFeatureFlag", "true"}};
     return n;

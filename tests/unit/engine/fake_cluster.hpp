@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct FakeProcess {
     std::string version = "4.8.0";
     Millis boot_at{-1000000};
     int starts_of_target = 0;  // starts at the plan's target version
+    std::string home_env;      // ROCKETMQ_HOME in its environment ("" unset)
 };
 
 struct FakeBroker {
@@ -68,6 +70,8 @@ public:
     std::map<std::string, std::string> files;          // path -> content (all hosts share it)
     std::vector<std::string> log;                      // "op arg" of every call, in order
     std::vector<FailRule> rules;
+    std::set<std::string> unidentifiable;              // addresses whose listener cannot be identified
+    std::map<std::string, std::string> inherited_home; // address -> version every start runs (ROCKETMQ_HOME)
     std::string target_version = "4.9.7";
 
     Millis register_delay{10000};    // a started broker registers this long after boot (fact 3)
@@ -138,8 +142,7 @@ public:
     Status write_file(const std::string& path, const std::string& content, int mode) override;
     Status backup_once(const std::string& path, const std::string& backup_path) override;
     Result<bool> path_exists(const std::string& path) override;
-    Result<HostFacts> facts(const std::string& java_home, const std::string& target_home,
-                            const std::string& store_path) override;
+    Result<HostFacts> facts(const FactsRequest& request) override;
 
 private:
     FakeProcess* process(const ProcessSpec& spec);

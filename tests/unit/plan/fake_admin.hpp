@@ -1,6 +1,7 @@
 // A hand-written AdminApi over a simulated topology: NameServers answer cluster info built from
 // the brokers (minus what a test hides from one of them), brokers answer runtime info, config,
-// topic config, consume stats and connections. Counts calls so tests can bound discovery work.
+// topic config, consume stats and connections, plus the planner's ACL probes (an empty config
+// update, a probe send and pull). Counts calls so tests can bound discovery work.
 #pragma once
 
 #include <map>
@@ -23,6 +24,12 @@ struct FakeBroker {
     std::int64_t commit_log_max_offset = 1000;
     std::optional<double> disk_ratio;
     bool down = false;
+    rmq::Properties config;            // further GET_BROKER_CONFIG keys (brokerRole, aclEnable, ...)
+    // ACL (with aclEnable=true in config): the account is refused everything, is not an admin, or
+    // may not send/pull; each refusal carries a real 4.9.7 AclException remark.
+    bool acl_refuses_account = false;
+    bool acl_admin = true;
+    bool acl_may_send = true;
     rmq::TopicConfigTable topics;
     std::map<std::string, rmq::ConsumeStats> consume_stats;              // group -> stats
     std::map<std::string, rmq::ConsumerConnection> consumer_connections;  // group -> connections
@@ -76,6 +83,7 @@ public:
         ++calls["runtime_info"];
         auto* b = up(addr);
         if (!b) return make_error(ErrorKind::unreachable, "connection refused");
+        if (b->acl_refuses_account) return acl_denied("No acl config for rocketmq2", "validate(PlainPermissionManager.java:667)");
         rmq::RuntimeInfo ri;
         ri.version_desc = b->version_desc;
         ri.commit_log_max_offset = b->commit_log_max_offset;
@@ -86,7 +94,47 @@ public:
         ++calls["broker_config"];
         auto* b = up(addr);
         if (!b) return make_error(ErrorKind::unreachable, "connection refused");
-        return rmq::Properties{{"brokerName", b->name}, {"brokerPermission", std::to_string(b->perm)}};
+        if (b->acl_refuses_account) return acl_denied("No acl config for rocketmq2", "validate(PlainPermissionManager.java:667)");
+        rmq::Properties p{{"brokerName", b->name}, {"brokerPermission", std::to_string(b->perm)}};
+        p.insert(p.end(), b->config.begin(), b->config.end());
+        return p;
+    }
+    // Only the planner's admin-rights probe (no keys) is expected.
+    Status update_broker_config(const std::string& addr, const rmq::Properties& kv) override {
+        if (!kv.empty()) return unused("update_broker_config");
+        ++calls["update_broker_config"];
+        auto* b = up(addr);
+        if (!b) return make_error(ErrorKind::unreachable, "connection refused");
+        if (!b->acl_admin) {
+            return acl_denied("Need admin permission for request code=25, but accessKey=rmquser is not",
+                              "checkPerm(PlainPermissionManager.java:580)");
+        }
+        return ok_status();
+    }
+    Result<rmq::SendResult> send_message(const std::string& addr, const rmq::SendRequest& msg) override {
+        ++calls["send_message"];
+        auto* b = up(addr);
+        if (!b) return make_error(ErrorKind::unreachable, "connection refused");
+        if (!b->acl_may_send) {
+            Error e = acl_denied("No default permission for " + msg.topic, "checkPerm(PlainPermissionManager.java:596)");
+            e.kind = ErrorKind::rejected;  // the send codec keeps the remark, not the kind
+            return e;
+        }
+        if (!b->topics.topic_config_table.count(msg.topic)) {
+            Error e = make_error(ErrorKind::rejected, "SEND_MESSAGE refused with code 17");
+            e.code = 17;
+            e.remark = "topic[" + msg.topic + "] not exist, apply first please!";
+            return e;
+        }
+        rmq::SendResult r;
+        r.queue_offset = 0;
+        return r;
+    }
+    Result<rmq::PullResult> pull_message(const std::string& addr, const rmq::PullRequest&) override {
+        ++calls["pull_message"];
+        auto* b = up(addr);
+        if (!b) return make_error(ErrorKind::unreachable, "connection refused");
+        return rmq::PullResult{};
     }
     Result<rmq::TopicConfigTable> all_topic_config(const std::string& addr) override {
         ++calls["all_topic_config"];
@@ -125,20 +173,23 @@ public:
     Result<rmq::TopicList> topics_by_cluster(const std::string&, const std::string&) override { return unused("topics_by_cluster"); }
     Result<int> wipe_write_perm(const std::string&, const std::string&) override { return unused("wipe_write_perm"); }
     Result<int> add_write_perm(const std::string&, const std::string&) override { return unused("add_write_perm"); }
-    Status update_broker_config(const std::string&, const rmq::Properties&) override { return unused("update_broker_config"); }
     Result<rmq::TopicStatsTable> topic_stats(const std::string&, const std::string&) override { return unused("topic_stats"); }
     Result<std::int64_t> max_offset(const std::string&, const std::string&, int) override { return unused("max_offset"); }
     Result<std::int64_t> min_offset(const std::string&, const std::string&, int) override { return unused("min_offset"); }
     Result<std::int64_t> query_consumer_offset(const std::string&, const std::string&, const std::string&, int) override {
         return unused("query_consumer_offset");
     }
-    Result<rmq::SendResult> send_message(const std::string&, const rmq::SendRequest&) override { return unused("send_message"); }
-    Result<rmq::PullResult> pull_message(const std::string&, const rmq::PullRequest&) override { return unused("pull_message"); }
 
 private:
     FakeBroker* up(const std::string& addr) {
         auto* b = find(addr);
         return b && !b->down ? b : nullptr;
+    }
+    static Error acl_denied(const std::string& what, const std::string& where) {
+        Error e = make_error(ErrorKind::denied, "refused by the broker's ACL (code 1)");
+        e.code = 1;
+        e.remark = "org.apache.rocketmq.acl.common.AclException: " + what + ", org.apache.rocketmq.acl.plain.PlainPermissionManager." + where;
+        return e;
     }
     Error unused(const char* what) {
         ++calls[what];

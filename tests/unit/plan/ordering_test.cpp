@@ -78,7 +78,7 @@ TEST(Ordering, NodesCarryRenderedProcessSpecs) {
     EXPECT_NE(master.target.start_command.find("/opt/rocketmq-4.9.7/bin/mqbroker"), std::string::npos);
     EXPECT_NE(master.current.start_command.find("/opt/rocketmq-4.8.0/bin/mqbroker"), std::string::npos);
     EXPECT_EQ(master.target.log_path, "/opt/rocketmq-4.9.7/logs/rmqup-broker-a-0.out");
-    EXPECT_EQ(master.pristine_config_backup, "/c/a.properties.rmqup-pristine");
+    EXPECT_EQ(master.pristine_config_backup, "/c/a.properties.rmqup-20260101T000000Z.pristine");  // named after the run
     EXPECT_EQ(plan.nodes[0].current.match, "NamesrvStartup");
 }
 

@@ -1,16 +1,22 @@
 // ShellHostOps over LocalShell with real processes: the scripts do what the fake-shell tests assume.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <thread>
 
 #include "process_cleanup.hpp"
 #include "rmqup/hostops/rocketmq_commands.hpp"
 #include "rmqup/hostops/shell_host_ops.hpp"
 #include "rmqup/ssh/local_shell.hpp"
+#include "dist_home.hpp"
 
 namespace rmqup {
 namespace {
@@ -26,22 +32,61 @@ ShellHostOpsOptions fast_options() {
     return o;
 }
 
+// A port free on 127.0.0.1 right now (below the ephemeral range).
+int free_port() {
+    static unsigned seed = static_cast<unsigned>(::getpid()) * 7919u;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        seed = seed * 1664525u + 1013904223u;
+        const int port = 20000 + static_cast<int>((seed >> 8) % 12000);
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(static_cast<std::uint16_t>(port));
+        const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+        ::close(fd);
+        if (ok) return port;
+    }
+    return 0;
+}
+
 class ShellHostOpsLocal : public ::testing::Test {
 protected:
     ShellHostOpsLocal() : ops(shell, fast_options()) {}
 
-    // A stand-in broker: a shell loop whose command line ends with "-c <config>".
-    ProcessSpec fake_broker(const std::string& name, const std::string& loop = "while :; do sleep 0.1; done") {
+    // A stand-in broker: perl listening on 127.0.0.1:<free port>, its command line ending with the
+    // main class and "-c <config>" as a JVM's does. trap: perl code run on SIGTERM ("" = exit).
+    ProcessSpec fake_broker(const std::string& name, const std::string& on_term = "") {
         ProcessSpec spec;
         spec.kind = ProcessKind::broker;
         spec.name = name;
         spec.host = "local";
+        spec.address = "127.0.0.1:" + std::to_string(free_port());
         spec.config_path = dir / (name + ".properties");
+        std::ofstream(spec.config_path) << "brokerName=" << name << "\n";
         spec.match = default_broker_match(spec.config_path);
         spec.store_path = dir / ("store-" + name);
-        spec.log_path = dir / (name + ".log");
-        spec.start_command = "exec sh -c " + shell_quote(loop) + " fake-broker -c " + shell_quote(spec.config_path);
+        spec.log_path = dir / ("logs/" + name + ".log");
+        const std::string code = "use IO::Socket::INET; " + on_term +
+                                 " my $s = IO::Socket::INET->new(LocalAddr => '" + spec.address +
+                                 "', Listen => 5, ReuseAddr => 1) or die \"bind: $!\"; sleep 1 while 1;";
+        spec.start_command = "exec perl -e " + shell_quote(code) + " org.apache.rocketmq.broker.BrokerStartup -c " +
+                             shell_quote(spec.config_path) + " " + shell_quote(dir.path());
         return spec;
+    }
+
+    // Polls identify until something listens (the start returns before the socket is bound).
+    std::optional<ProcessIdentity> wait_listening(const ProcessSpec& spec) {
+        for (int i = 0; i < 100; ++i) {
+            auto id = ops.identify(spec);
+            if (!id.ok()) {
+                ADD_FAILURE() << id.error().describe() << " | " << id.error().remark;
+                return std::nullopt;
+            }
+            if (id->has_value()) return *id;
+            std::this_thread::sleep_for(50ms);
+        }
+        return std::nullopt;
     }
 
     test::ScratchDir dir;
@@ -57,39 +102,65 @@ TEST_F(ShellHostOpsLocal, TwoBrokersOnOneHostOnlyTheRightOneStops) {
     auto pid_b = ops.start(b);
     ASSERT_TRUE(pid_b.ok()) << pid_b.error().describe();
     EXPECT_NE(*pid_a, *pid_b);
-    EXPECT_NE(test::cmdline_of(*pid_a).find(a.match), std::string::npos);
+    EXPECT_TRUE(std::filesystem::is_directory(dir / "logs")) << "start creates the log folder";
 
-    auto found = ops.find_pids(a);
-    ASSERT_TRUE(found.ok()) << found.error().describe();
-    EXPECT_EQ(*found, std::vector<int>{*pid_a});
+    auto id_a = wait_listening(a);
+    ASSERT_TRUE(id_a.has_value());
+    EXPECT_EQ(id_a->pid, *pid_a);
+    EXPECT_EQ(id_a->config_path, a.config_path);
+    EXPECT_TRUE(id_a->config_matches);
+    EXPECT_TRUE(id_a->home_matches) << "the spec names no home";
+    ASSERT_TRUE(wait_listening(b).has_value());
 
     ASSERT_TRUE(ops.stop(a, 3s, KillPolicy::term_only).ok());
     EXPECT_TRUE(test::wait_gone(*pid_a, 1s));
     EXPECT_TRUE(test::process_alive(*pid_b)) << "stopping broker-a touched broker-b";
-    auto still = ops.find_pids(b);
+    auto still = ops.identify(b);
     ASSERT_TRUE(still.ok());
-    EXPECT_EQ(*still, std::vector<int>{*pid_b});
-    auto none = ops.find_pids(a);
+    ASSERT_TRUE(still->has_value());
+    EXPECT_EQ((*still)->pid, *pid_b);
+    auto none = ops.identify(a);
     ASSERT_TRUE(none.ok());
-    EXPECT_TRUE(none->empty());
+    EXPECT_FALSE(none->has_value());
+    EXPECT_TRUE(ops.stop(a, 1s, KillPolicy::term_only).ok()) << "nothing listening: stopped already";
 }
 
-TEST_F(ShellHostOpsLocal, TwoProcessesWithTheSameConfigAreAConflict) {
-    const ProcessSpec a = fake_broker("broker-a");
+TEST_F(ShellHostOpsLocal, ASocketSharedByTwoProcessesIsAConflictAndNothingIsStopped) {
+    ProcessSpec a = fake_broker("broker-a");
+    // The listener forks: parent and child both own the socket.
+    const std::string forked = "use IO::Socket::INET; my $s = IO::Socket::INET->new(LocalAddr => '" + a.address +
+                               "', Listen => 5, ReuseAddr => 1) or die; fork; sleep 1 while 1;";
+    a.start_command = "exec perl -e " + shell_quote(forked) + " org.apache.rocketmq.broker.BrokerStartup -c " +
+                      shell_quote(a.config_path) + " " + shell_quote(dir.path());
     ASSERT_TRUE(ops.start(a).ok());
-    // A second copy started behind our back.
-    auto r = shell.exec("setsid sh -c " + shell_quote(a.start_command) + " > /dev/null 2>&1 < /dev/null &", ExecOptions{});
-    ASSERT_TRUE(r.ok());
     std::vector<int> both;
     for (int i = 0; i < 50 && both.size() < 2; ++i) {
         std::this_thread::sleep_for(20ms);
-        both = test::pids_with(a.match);
+        both = test::pids_with("BrokerStartup -c " + a.config_path);
     }
     ASSERT_EQ(both.size(), 2u);
+    std::this_thread::sleep_for(100ms);
+    auto id = ops.identify(a);
+    ASSERT_FALSE(id.ok());
+    EXPECT_EQ(id.error().kind, ErrorKind::conflict) << id.error().describe();
     auto st = ops.stop(a, 2s, KillPolicy::kill_after_term);
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().kind, ErrorKind::conflict) << st.error().describe();
-    for (int pid : test::pids_with(a.match)) EXPECT_TRUE(test::process_alive(pid));
+    for (int pid : both) EXPECT_TRUE(test::process_alive(pid));
+}
+
+TEST_F(ShellHostOpsLocal, AProcessWithAnotherConfigIsNeverStopped) {
+    const ProcessSpec a = fake_broker("broker-a");
+    auto pid = ops.start(a);
+    ASSERT_TRUE(pid.ok()) << pid.error().describe();
+    ASSERT_TRUE(wait_listening(a).has_value());
+    ProcessSpec other = a;
+    other.config_path = dir / "broker-b.properties";
+    auto st = ops.stop(other, 2s, KillPolicy::kill_after_term);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().kind, ErrorKind::conflict);
+    EXPECT_NE(st.error().message.find("nothing was stopped"), std::string::npos) << st.error().describe();
+    EXPECT_TRUE(test::process_alive(*pid));
 }
 
 TEST_F(ShellHostOpsLocal, MatchEndsAtAWordBoundary) {
@@ -106,6 +177,7 @@ TEST_F(ShellHostOpsLocal, MatchEndsAtAWordBoundary) {
 
 TEST_F(ShellHostOpsLocal, StartDetectsImmediateExitWithTheLogTail) {
     ProcessSpec spec = fake_broker("broker-x");
+    std::filesystem::create_directories(dir / "logs");
     {
         std::ofstream(spec.log_path) << "old run output\n";
     }
@@ -119,9 +191,10 @@ TEST_F(ShellHostOpsLocal, StartDetectsImmediateExitWithTheLogTail) {
 }
 
 TEST_F(ShellHostOpsLocal, StubbornProcessTimesOutUnderTermOnlyAndDiesUnderKillAfterTerm) {
-    const ProcessSpec s = fake_broker("stubborn", "trap '' TERM; while :; do sleep 0.1; done");
+    const ProcessSpec s = fake_broker("stubborn", "$SIG{TERM} = 'IGNORE';");
     auto pid = ops.start(s);
     ASSERT_TRUE(pid.ok()) << pid.error().describe();
+    ASSERT_TRUE(wait_listening(s).has_value());
     auto st = ops.stop(s, 400ms, KillPolicy::term_only);
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().kind, ErrorKind::timeout);
@@ -171,25 +244,54 @@ TEST_F(ShellHostOpsLocal, AbortMarkerAndFacts) {
     EXPECT_TRUE(*present);
 
     const std::string home = dir / "rocketmq-5.3.1";
-    std::filesystem::create_directories(home + "/bin");
-    std::ofstream(home + "/bin/mqbroker") << "#!/bin/sh\n";
-    ProcessSpec broker = fake_broker("real-broker");
-    broker.start_command = "exec sh -c 'while :; do sleep 0.1; done' org.apache.rocketmq.broker.BrokerStartup -c " +
-                           shell_quote(broker.config_path);
-    auto pid = ops.start(broker);
-    ASSERT_TRUE(pid.ok()) << pid.error().describe();
+    test::DistHomeOptions dist;
+    dist.version = "5.3.1";
+    dist.sim_bin = "/nonexistent/rmq-sim";
+    ASSERT_TRUE(test::write_dist_home(home, dist).ok());
+    std::filesystem::remove(home + "/bin/runserver.sh");
+    ASSERT_TRUE(test::write_fake_java_home(dir / "jdk-17", "17.0.15").ok());
+    std::ofstream(spec.config_path + ".rmqup-pristine") << "old\n";
+    std::ofstream(spec.config_path + ".rmqup-1a2b.pristine") << "old\n";
 
-    auto facts = ops.facts(dir / "no-java", home, spec.store_path + "/not/yet/created");
+    FactsRequest req;
+    req.java_home = dir / "jdk-17";
+    req.homes = {home, dir / "absent-home"};
+    req.log_paths = {home + "/logs/broker-a.out", "/dev/null/logs/x.out"};
+    req.store_paths = {spec.store_path + "/not/yet/created", ""};
+    req.config_paths = {spec.config_path};
+    auto facts = ops.facts(req);
+    ASSERT_TRUE(facts.ok()) << facts.error().describe() << " | " << facts.error().remark;
+    EXPECT_EQ(facts->java.java_home, dir / "jdk-17");
+    EXPECT_EQ(facts->java.source, "javaHome");
+    EXPECT_EQ(facts->java.version, "17.0.15");
+    ASSERT_EQ(facts->homes.size(), 2u);
+    EXPECT_TRUE(facts->homes[0].present);
+    EXPECT_EQ(facts->homes[0].missing, std::vector<std::string>{"bin/runserver.sh"});
+    EXPECT_EQ(facts->homes[0].broker_jar_version, "5.3.1");
+    EXPECT_EQ(facts->homes[0].namesrv_jar_version, "5.3.1");
+    EXPECT_FALSE(facts->homes[1].present);
+    EXPECT_EQ(facts->uncreatable_log_folders, std::vector<std::string>{"/dev/null/logs"});
+    EXPECT_FALSE(std::filesystem::exists(home + "/logs")) << "facts never change the host";
+    ASSERT_EQ(facts->store_free_bytes.size(), 2u);
+    ASSERT_TRUE(facts->store_free_bytes[0].has_value());
+    EXPECT_GT(*facts->store_free_bytes[0], 0);
+    EXPECT_FALSE(facts->store_free_bytes[1].has_value());
+    EXPECT_EQ(facts->snapshots, (std::vector<std::string>{spec.config_path + ".rmqup-pristine",
+                                                          spec.config_path + ".rmqup-1a2b.pristine"}));
+}
+
+TEST_F(ShellHostOpsLocal, JavaIsResolvedLikeRunbrokerShAndNeverFromPath) {
+    // A javaHome without bin/java: the scripts fall back to $HOME/jdk/java, then /usr/java.
+    FactsRequest req;
+    req.java_home = dir / "no-java";
+    auto facts = ops.facts(req);
     ASSERT_TRUE(facts.ok()) << facts.error().describe();
-    EXPECT_FALSE(facts->java_version.has_value());
-    EXPECT_TRUE(facts->target_home_present);
-    ASSERT_TRUE(facts->store_free_bytes.has_value());
-    EXPECT_GT(*facts->store_free_bytes, 0);
-    EXPECT_NE(std::find(facts->broker_pids.begin(), facts->broker_pids.end(), *pid), facts->broker_pids.end());
-
-    auto missing_home = ops.facts("", dir / "absent-home", "");
-    ASSERT_TRUE(missing_home.ok());
-    EXPECT_FALSE(missing_home->target_home_present);
+    if (std::filesystem::exists("/usr/java/bin/java") ||
+        std::filesystem::exists(std::string(std::getenv("HOME") ? std::getenv("HOME") : "/") + "/jdk/java/bin/java")) {
+        GTEST_SKIP() << "this host has a fallback Java";
+    }
+    EXPECT_TRUE(facts->java.java_home.empty()) << facts->java.java_home << " (" << facts->java.source << ")";
+    EXPECT_FALSE(facts->java.version.has_value());
 }
 
 }  // namespace
