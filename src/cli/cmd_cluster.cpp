@@ -237,10 +237,11 @@ RmqVersion broker_release(net::RemotingAdmin& admin, const std::string& broker) 
 std::chrono::milliseconds perm_budget(const ReadOnlyRule& rule, const rmq::Properties& config) {
     if (rule.timing == ReadOnlyTiming::immediate)
         return 3000ms;
-    // 4.0-4.2 publish it with the next periodic registration (registerNameServerPeriod, 30 s default).
+    // 4.0-4.2 publish it with the next periodic registration: registerNameServerPeriod (30 s by
+    // default), which the broker clamps to 10-60 s.
     long period = 30000;
     if (auto p = property(config, "registerNameServerPeriod"))
-        period = std::max(1000L, std::strtol(p->c_str(), nullptr, 10));
+        period = std::clamp(std::strtol(p->c_str(), nullptr, 10), 10000L, 60000L);
     return std::chrono::milliseconds(period + 5000);
 }
 

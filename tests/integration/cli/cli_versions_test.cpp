@@ -68,9 +68,10 @@ protected:
         write_text(conf, "brokerClusterName=VerCluster\nbrokerName=" + m_name +
                              "\nbrokerId=0\nbrokerRole=ASYNC_MASTER\nbrokerIP1=" + m_ip + "\nlistenPort=" +
                              m_broker.substr(m_broker.rfind(':') + 1) + "\nnamesrvAddr=" + m_ns +
-                             "\nregisterNameServerPeriod=1000\nstorePathRootDir=" + (m_dir / "store").string() + "\n");
+                             "\nstorePathRootDir=" + (m_dir / "store").string() + "\n");
         m_procs.push_back(std::make_unique<SimProcess>(
-            std::vector<std::string>{"broker", "-c", conf.string(), "--version", c.version}, (m_dir / "broker.log").string()));
+            std::vector<std::string>{"broker", "-c", conf.string(), "--version", c.version, "--register-interval-ms", "1000"},
+            (m_dir / "broker.log").string()));
     }
     void TearDown() override {
         m_procs.clear();
