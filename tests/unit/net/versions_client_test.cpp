@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "rmqup/core/version.hpp"
 #include "rmqup/net/remoting_admin.hpp"
 #include "rmqup/net/remoting_client.hpp"
 #include "scripted_server.hpp"
