@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "preflight.hpp"
+#include "rmqup/core/version_matrix.hpp"
 
 namespace rmqup::plan_detail {
 
@@ -238,6 +239,34 @@ void check_5x_replicas(const Inventory& inv, const ClusterView& view, Findings& 
 
 }  // namespace
 
+namespace {
+
+// The version matrix's row for current -> target (docs/versions.md): refused paths block; where
+// mixing versions breaks registration, NameServers must go first; what is known of the store for a
+// rollback is shown.
+void check_version_path(const Inventory& inv, const RmqVersion& current, const RmqVersion& target,
+                        Findings& findings) {
+    const UpgradePath path = upgrade_path(current, target);
+    const std::string pair = current.str() + " -> " + target.str();
+    if (path.verdict == PathVerdict::refused) {
+        findings.add("version-path", Severity::error, inv.cluster, pair + " has no in-place path: " + path.reason);
+        return;
+    }
+    if (path.order == NamesrvOrder::required_first && inv.policy.nameserver_order != NameServerOrder::first)
+        findings.add("version-path", Severity::error, inv.cluster,
+                     pair + ": NameServers must be upgraded first (" + path.order_reason +
+                         "); set policy.nameServerOrder: first");
+    // What is known per pair is in docs/versions.md; only an unknown store is worth a finding.
+    if (path.store == StoreCompat::unknown)
+        findings.add("version-path", Severity::warning, inv.cluster,
+                     pair + ": whether " + current.str() + " can read the store " + target.str() +
+                         " wrote (the rollback) is not established" +
+                         (path.store_note.empty() ? std::string() : " (" + path.store_note + ")") +
+                         "; accept this risk once a rehearsal on a copy of the store proved it");
+}
+
+}  // namespace
+
 void check_inventory(const Inventory& inv, const ClusterView& view, Findings& findings) {
     auto target = RmqVersion::parse(inv.target_version);
     auto current = view.lowest_version;
@@ -248,6 +277,7 @@ void check_inventory(const Inventory& inv, const ClusterView& view, Findings& fi
                      "the target " + target->str() + " is older than the current " + current->str() +
                          ": downgrades are not supported");
     }
+    if (current && !(*current > *target)) check_version_path(inv, *current, *target, findings);
     if (target->is5x() && (!current || !current->is5x())) check_5x_replicas(inv, view, findings);
 }
 

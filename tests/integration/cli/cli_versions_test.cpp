@@ -141,8 +141,8 @@ INSTANTIATE_TEST_SUITE_P(EveryVersion, CliVersions,
                          ::testing::Values(VersionCase{"3.2.6", "V3_2_6", 5}, VersionCase{"4.1.0", "V4_1_0_SNAPSHOT", 4},
                                            VersionCase{"4.6.0", "V4_6_0", 4}, VersionCase{"4.8.0", "V4_8_0", 4},
                                            VersionCase{"4.9.7", "V4_9_7", 4}, VersionCase{"5.3.3", "V5_3_3", 4}),
-                         [](const ::testing::TestParamInfo<VersionCase>& info) {
-                             std::string n = std::string("v") + info.param.version;
+                         [](const ::testing::TestParamInfo<VersionCase>& param_info) {
+                             std::string n = std::string("v") + param_info.param.version;
                              for (auto& ch : n)
                                  if (ch == '.')
                                      ch = '_';

@@ -79,8 +79,9 @@ TEST(VersionFrames, EveryFrameOfEveryVersionDecodesAndItsBodyToo) {
                     bool zlib = sniff_register_body(cmd.body) == RegisterBodyEncoding::zlib;
                     auto body = decode_register_broker_body(cmd.body, zlib);
                     EXPECT_TRUE(body.ok()) << what << ": " << (body.ok() ? "" : body.error().describe());
-                    if (body.ok())
+                    if (body.ok()) {
                         EXPECT_FALSE(body->topic_config_wrapper.topic_config_table.empty()) << what;
+                    }
                     ++typed["register"];
                 } else if (cmd.code == code::update_broker_config) {
                     EXPECT_FALSE(parse_properties(cmd.body).empty()) << what;

@@ -168,8 +168,8 @@ TEST(RouteTable, SlaveGetsMasterAddressAndKeepsQueuesWhileMasterIsGone) {
     rmq::TopicConfigTable topics;
     topics.data_version = {1, k_now, {}};
     topics.topic_config_table["T"] = rmq::TopicConfig{"T", 4, 4, 6, "SINGLE_TAG", 0, false, {}};
-    BrokerRegistration master{"C", "127.0.0.1:10911", "b", 0, "127.0.0.1:10912", topics, 1};
-    BrokerRegistration slave{"C", "127.0.0.1:10921", "b", 1, "127.0.0.1:10922", topics, 2};
+    BrokerRegistration master{"C", "127.0.0.1:10911", "b", 0, "127.0.0.1:10912", topics, 1, std::nullopt};
+    BrokerRegistration slave{"C", "127.0.0.1:10921", "b", 1, "127.0.0.1:10922", topics, 2, std::nullopt};
     rt.register_broker(master, k_now);
     auto out = rt.register_broker(slave, k_now);
     EXPECT_EQ(out.master_addr.value_or(""), "127.0.0.1:10911");
