@@ -30,6 +30,7 @@ rmqup::net::ClientOptions client_options(const rmqup::RmqVersion& v) {
 Broker::Broker(asio::io_context& io, BrokerOptions opts, BrokerConfig cfg)
     : m_io(io),
       m_opts(std::move(opts)),
+      m_dialect(rmq::dialect_of(m_opts.version)),
       m_cfg(std::move(cfg)),
       m_server(io, ServerHandlers{[this](const ConnectionPtr& c, rmq::RemotingCommand r) { on_request(c, std::move(r)); },
                                   [this](const ConnectionPtr& c) { m_clients.connection_closed(c->id()); }}),
@@ -111,29 +112,61 @@ rmqup::Status Broker::start() {
     return {};
 }
 
+rmq::TopicConfigTable Broker::wire_topics() const {
+    rmq::TopicConfigTable t = m_topics->table();
+    if (m_dialect.data_version == rmq::DataVersionForm::timestatmp)
+        t.data_version.key = rmq::TimestampKey::timestatmp;
+    if (m_dialect.data_version == rmq::DataVersionForm::with_state_version) {
+        t.data_version.state_version = t.data_version.state_version.value_or(0);
+        for (auto& [name, tc] : t.topic_config_table)
+            if (!tc.attributes)
+                tc.attributes.emplace();
+    }
+    return t;
+}
+
+std::string Broker::config_data_version() const {
+    rmq::DataVersion v{m_config_version_counter, m_config_version_ts, {}, rmq::TimestampKey::timestamp};
+    if (m_dialect.data_version == rmq::DataVersionForm::timestatmp)
+        v.key = rmq::TimestampKey::timestatmp;
+    if (m_dialect.data_version == rmq::DataVersionForm::with_state_version)
+        v.state_version = 0;
+    return rmq::encode_data_version(v);
+}
+
 rmq::RemotingCommand Broker::build_register_request() const {
     rmq::RegisterBrokerBody body;
-    body.topic_config_wrapper = m_topics->table();
+    body.topic_config_wrapper = wire_topics();
     int bperm = m_cfg.permission();
     bool full = (bperm & rmq::k_perm_read) && (bperm & rmq::k_perm_write);
     if (!full) {
         for (auto& [name, tc] : body.topic_config_wrapper.topic_config_table)
             tc.perm = m_opts.version.is5x() ? (tc.perm & bperm) : bperm;
     }
+    // compressedRegister=true: zlib body; a 5.x broker still says compressed=false (upstream bug).
+    const bool zlib = m_dialect.register_header != rmq::RegisterHeaderForm::plain &&
+                      m_cfg.get_bool("compressedRegister", false);
+    const bool header_says_compressed = zlib && m_dialect.compressed_flag == rmq::CompressedFlag::truthful;
     auto req = rmq::RemotingCommand::request(rmq::code::register_broker);
-    req.body = rmq::encode_register_broker_body(body, false);
+    req.body = rmq::encode_register_broker_body(body, zlib);
     auto crc = crc32(0L, reinterpret_cast<const Bytef*>(req.body.data()), static_cast<uInt>(req.body.size())) &
                0x7FFFFFFFu;
     auto ha_port = m_cfg.get_int("haListenPort", m_cfg.port() + 1);
+    const bool with_crc = m_dialect.register_header != rmq::RegisterHeaderForm::plain;
     req.set_ext("brokerId", std::to_string(m_cfg.broker_id()));
-    req.set_ext("bodyCrc32", std::to_string(crc));
+    if (with_crc)
+        req.set_ext("bodyCrc32", std::to_string(crc));
     req.set_ext("clusterName", m_cfg.cluster());
     req.set_ext("brokerAddr", m_cfg.addr());
+    if (m_dialect.register_header == rmq::RegisterHeaderForm::with_acting_master)
+        req.set_ext("enableActingMaster", m_cfg.get_bool("enableSlaveActingMaster", false) ? "true" : "false");
     req.set_ext("haServerAddr", m_cfg.get("brokerIP2", m_cfg.ip()) + ":" + std::to_string(ha_port));
-    req.set_ext("compressed", "false");
+    if (with_crc)
+        req.set_ext("compressed", header_says_compressed ? "true" : "false");
     req.set_ext("brokerName", m_cfg.broker_name());
     req.has_ext_fields = true;
     req.language = "JAVA";
+    req.rpc_type_field = m_dialect.rpc_type_field;
     return req;
 }
 

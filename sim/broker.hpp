@@ -20,6 +20,7 @@
 #include "plain_acl.hpp"
 #include "rmqup/core/version.hpp"
 #include "rmqup/net/remoting_client.hpp"
+#include "rmqup/remoting/dialect.hpp"
 #include "tcp_server.hpp"
 #include "tps_window.hpp"
 
@@ -84,6 +85,10 @@ private:
     enum class RegisterMode { request, oneway };
     void register_all(RegisterMode mode, std::function<void()> done);
     Cmd build_register_request() const;
+    // The topic table as this version writes it (3.x `timestatmp`, 5.x stateVersion and attributes).
+    rmqup::rmq::TopicConfigTable wire_topics() const;
+    // The broker-config DataVersion (GET_BROKER_CONFIG ext `version`) in this version's form.
+    std::string config_data_version() const;
     void schedule_register();
     void schedule_replication(std::int64_t delay_ms);
     void replicate_once();
@@ -91,6 +96,7 @@ private:
 
     boost::asio::io_context& m_io;
     BrokerOptions m_opts;
+    rmqup::rmq::Dialect m_dialect;
     BrokerConfig m_cfg;
     TcpServer m_server;
     std::unique_ptr<MessageStore> m_store;

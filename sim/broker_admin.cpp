@@ -22,6 +22,46 @@ std::string runtime_text(std::int64_t ms) {
                   static_cast<long long>((s / 60) % 60), static_cast<long long>(s % 60));
     return buf;
 }
+// Runtime-info keys a release does not send yet (AdminBrokerProcessor.prepareRuntimeInfo and
+// StoreStatsService at the tags; 3.2.6, 4.1.0 and 4.6.0 key sets as captured).
+void drop_keys_of_later_releases(std::map<std::string, std::string>& t, const rmqup::RmqVersion& v) {
+    auto drop = [&t](std::initializer_list<const char*> keys) {
+        for (const char* k : keys)
+            t.erase(k);
+    };
+    if (v < rmqup::RmqVersion{4, 9, 4})
+        drop({"putLatency99", "putLatency999"});
+    if (v < rmqup::RmqVersion{4, 9, 3})
+        drop({"putMessageFailedTimes"});
+    if (v < rmqup::RmqVersion{4, 4, 0})
+        drop({"EndTransactionQueueSize", "EndTransactionThreadPoolQueueCapacity"});
+    if (v < rmqup::RmqVersion{4, 2, 0})
+        drop({"queryThreadPoolQueueCapacity", "queryThreadPoolQueueHeadWaitTimeMills", "queryThreadPoolQueueSize"});
+    if (v.is3x()) {
+        drop({"commitLogDirCapacity", "dispatchBehindBytes", "earliestMessageTimeStamp", "pageCacheLockTimeMills",
+              "pullThreadPoolQueueCapacity", "pullThreadPoolQueueHeadWaitTimeMills", "pullThreadPoolQueueSize",
+              "remainHowManyDataToFlush", "remainTransientStoreBufferNumbs", "sendThreadPoolQueueHeadWaitTimeMills",
+              "startAcceptSendRequestTimeStamp"});
+        for (auto it = t.begin(); it != t.end();)
+            it = it->first.rfind("commitLogDiskRatio_", 0) == 0 ? t.erase(it) : std::next(it);
+    }
+}
+
+// putMessageDistributeTime: 3.x lists "\r\n\t\t<count>(<percent>%)" per bucket, 5.x sends "null".
+std::string distribute_time(const rmqup::RmqVersion& v, std::int64_t puts) {
+    if (v.is5x())
+        return "null";
+    if (v.is3x()) {
+        std::string out;
+        for (int i = 0; i < 7; ++i)
+            out += "\r\n\t\t" + std::to_string(i == 0 ? puts : 0) + (i == 0 && puts > 0 ? "(100.0%)" : "(0.0%)");
+        return out;
+    }
+    return "[<=0ms]:" + std::to_string(puts) +
+           " [0~10ms]:0 [10~50ms]:0 [50~100ms]:0 [100~200ms]:0 [200~500ms]:0 [500ms~1s]:0 [1~2s]:0 [2~3s]:0 [3~4s]:0 "
+           "[4~5s]:0 [5~10s]:0 [10s~]:0 ";
+}
+
 std::string gib(double bytes) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
@@ -31,9 +71,8 @@ std::string gib(double bytes) {
 
 rmq::RemotingCommand Broker::on_get_broker_config(const Cmd& req) {
     auto r = reply(req, rmq::rc::success);
-    nlohmann::json v = {{"counter", m_config_version_counter}, {"timestamp", m_config_version_ts}};
     r.has_ext_fields = true;
-    r.set_ext("version", v.dump());
+    r.set_ext("version", config_data_version());
     r.body = rmq::format_properties(m_cfg.all());
     return r;
 }
@@ -58,7 +97,7 @@ rmq::RemotingCommand Broker::on_runtime_info(const Cmd& req) {
     t["putTps"] = m_put_tps.format(now);
     t["getFoundTps"] = m_get_found_tps.format(now);
     t["getMissTps"] = m_get_miss_tps.format(now);
-    t[v5 ? "getTransferredTps" : "getTransferedTps"] = m_get_transferred_tps.format(now);
+    t[m_dialect.transferred_tps_key == rmq::TransferredTpsKey::transferred ? "getTransferredTps" : "getTransferedTps"] = m_get_transferred_tps.format(now);
     {
         std::string total;
         const int windows[] = {10, 60, 600};
@@ -80,10 +119,7 @@ rmq::RemotingCommand Broker::on_runtime_info(const Cmd& req) {
     t["putMessageTimesTotal"] = std::to_string(puts);
     t["putMessageFailedTimes"] = "0";
     t["putMessageSizeTotal"] = std::to_string(m_put_size_total);
-    t["putMessageDistributeTime"] =
-        "[<=0ms]:" + std::to_string(puts) +
-        " [0~10ms]:0 [10~50ms]:0 [50~100ms]:0 [100~200ms]:0 [200~500ms]:0 [500ms~1s]:0 [1~2s]:0 [2~3s]:0 [3~4s]:0 "
-        "[4~5s]:0 [5~10s]:0 [10s~]:0 ";
+    t["putMessageDistributeTime"] = distribute_time(m_opts.version, puts);
     t["putMessageAverageSize"] = java_double(puts ? static_cast<double>(m_put_size_total) / static_cast<double>(puts) : 0.0);
     t["dispatchMaxBuffer"] = "0";
     t["getMessageEntireTimeMax"] = "0";
@@ -134,6 +170,7 @@ rmq::RemotingCommand Broker::on_runtime_info(const Cmd& req) {
         t["ackThreadPoolQueueCapacity"] = "100000";
         t["ackThreadPoolQueueHeadWaitTimeMills"] = "0";
     }
+    drop_keys_of_later_releases(t, m_opts.version);
     auto r = reply(req, rmq::rc::success);
     r.body = rmq::encode_kv_table(t);
     return r;

@@ -57,6 +57,11 @@ void Broker::send_reply(const ConnectionPtr& c, Cmd r) {
 void Broker::on_request(const ConnectionPtr& c, Cmd req) {
     if (req.is_response() || m_stopping)
         return;
+    if (req.serialize_type == rmq::SerializeType::rocketmq &&
+        m_dialect.binary_requests == rmq::BinaryRequests::connection_closed) {
+        c->close();  // 3.x cannot read the ROCKETMQ header: the connection is dropped, no reply
+        return;
+    }
     // Replication between simulated brokers stands for the HA channel, which ACL does not cover.
     bool replica_traffic = req.code == k_code_sim_replicate || req.ext("rmqsimReplica").has_value();
     if (m_acl && !replica_traffic) {
@@ -93,7 +98,7 @@ std::optional<rmq::RemotingCommand> Broker::handle(const ConnectionPtr& c, const
         return on_update_topic(req);
     case rmq::code::get_all_topic_config: {
         auto r = reply(req, rmq::rc::success);
-        r.body = rmq::encode_topic_config_table(m_topics->table());
+        r.body = rmq::encode_topic_config_table(wire_topics());
         return r;
     }
     case rmq::code::get_max_offset:
@@ -179,8 +184,8 @@ std::optional<rmq::RemotingCommand> Broker::handle(const ConnectionPtr& c, const
         return r;
     }
     default:
-        if (m_opts.version < rmqup::RmqVersion{4, 9, 0})
-            return std::nullopt;  // 4.8.0 and older: no response at all
+        if (m_dialect.broker_unknown_code == rmq::UnknownCodeReply::none)
+            return std::nullopt;  // before 4.9.1: no response at all
         return reply(req, rmq::rc::request_code_not_supported,
                      " request type " + std::to_string(req.code) + " not supported");
     }
@@ -353,6 +358,21 @@ rmq::RemotingCommand Broker::on_update_broker_config(const ConnectionPtr& c, con
     (void)m_cfg.persist();
     if (!perm_changed)
         return reply(req, rmq::rc::success);
+    switch (m_dialect.perm_reach) {
+    case rmq::PermReach::never:
+        // 3.x: no re-registration, and the periodic ones carry an unchanged DataVersion, which the
+        // NameServer ignores for topic data: the routes keep the old perm.
+        return reply(req, rmq::rc::success);
+    case rmq::PermReach::next_registration:
+        // 4.0-4.2: registers at once with the old DataVersion (ignored), then bumps it; the routes
+        // change at the next periodic registration.
+        register_all(RegisterMode::request, [] {});
+        m_topics->bump_version(now_ms());
+        (void)m_topics->persist();
+        return reply(req, rmq::rc::success);
+    case rmq::PermReach::immediate:
+        break;
+    }
     // brokerPermission: DataVersion++ and a synchronous registration with every NameServer first.
     m_topics->bump_version(now_ms());
     (void)m_topics->persist();

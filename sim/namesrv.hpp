@@ -10,6 +10,7 @@
 #include "rmqup/core/result.hpp"
 #include "rmqup/core/version.hpp"
 #include "rmqup/remoting/command.hpp"
+#include "rmqup/remoting/dialect.hpp"
 
 namespace rmqsim {
 
@@ -25,8 +26,9 @@ struct NamesrvOptions {
 
 class NameServerCore {
 public:
-    explicit NameServerCore(rmqup::RmqVersion version) : m_version(version) {}
-    // Answers one request; nothing when the real server sends no response (oneway, unknown code on 4.x).
+    explicit NameServerCore(rmqup::RmqVersion version) : m_version(version), m_dialect(rmqup::rmq::dialect_of(version)) {}
+    // Answers one request; nothing when the real server sends no response (oneway, unknown code
+    // before 5.x). Refuses what a NameServer of its version refuses (a 3.x one: every 4.x/5.x broker).
     std::optional<rmqup::rmq::RemotingCommand> handle(const rmqup::rmq::RemotingCommand& req,
                                                       std::uint64_t connection_id, std::int64_t now_ms);
     RouteTable& routes() { return m_routes; }
@@ -35,7 +37,11 @@ public:
 private:
     rmqup::rmq::RemotingCommand register_broker(const rmqup::rmq::RemotingCommand& req, std::uint64_t conn,
                                                 std::int64_t now);
+    std::optional<rmqup::rmq::RemotingCommand> answer(const rmqup::rmq::RemotingCommand& req, std::uint64_t conn,
+                                                      std::int64_t now);
+    rmqup::rmq::RemotingCommand route_reply(const rmqup::rmq::RemotingCommand& req) const;
     rmqup::RmqVersion m_version;
+    rmqup::rmq::Dialect m_dialect;
     RouteTable m_routes;
     std::uint16_t m_listen_port = 9876;
 };

@@ -18,6 +18,7 @@ RegisterOutcome RouteTable::register_broker(const BrokerRegistration& reg, std::
         bd.broker_name = reg.broker_name;
         it = m_brokers.emplace(reg.broker_name, std::move(bd)).first;
     }
+    it->second.enable_acting_master = reg.enable_acting_master;
     auto& addrs = it->second.broker_addrs;
     // The same address under another id: a role switch, the old id goes.
     std::erase_if(addrs, [&](const auto& kv) { return kv.second == reg.broker_addr && kv.first != reg.broker_id; });

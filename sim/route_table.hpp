@@ -21,6 +21,7 @@ struct BrokerRegistration {
     std::string ha_server_addr;
     std::optional<rmqup::rmq::TopicConfigTable> topics;  // absent: no body
     std::uint64_t connection_id = 0;                      // connection the registration came on
+    std::optional<bool> enable_acting_master;             // 5.x NameServers keep it in BrokerData
 };
 
 struct RegisterOutcome {

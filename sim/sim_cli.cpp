@@ -15,9 +15,12 @@ namespace rmqsim {
 
 namespace {
 std::optional<rmqup::RmqVersion> version_flag(const std::string& text) {
+    // Any release MQVersion lists (3.0.0-5.9.9): its header version is known.
     auto v = rmqup::RmqVersion::parse(text);
-    if (!v)
+    if (!v || !v->ordinal()) {
         std::fprintf(stderr, "rmq-sim: unknown --version %s\n", text.c_str());
+        return std::nullopt;
+    }
     return v;
 }
 
@@ -53,7 +56,7 @@ int run_sim_cli(int argc, char** argv) {
     ns->add_option("main-class", ns_main_class, "ignored Java main class (NamesrvStartup), as the start scripts pass it");
     ns->add_option("--listen", ns_listen, "ip:port to bind (default 127.0.0.1:9876)");
     ns->add_option("-c,--config", ns_config, "namesrv.properties (listenPort, rmqsimListenAddress)");
-    ns->add_option("--version", ns_version, "RocketMQ version to imitate (4.9.7, 5.3.3, ...)");
+    ns->add_option("--version", ns_version, "RocketMQ version to imitate (3.2.6, 4.1.0, 4.6.0, 4.8.0, 4.9.7, 5.3.3)");
     ns->add_option("--broker-expiry-ms", nso.broker_expiry_ms, "drop a broker after this long without registration");
     ns->add_option("--delay-ms", nso.delay_ms, "fault: delay every response");
     ns->add_option("--exit-after-ms", nso.exit_after_ms, "fault: exit(1) abruptly after N ms");
@@ -101,7 +104,7 @@ int run_sim_cli(int argc, char** argv) {
     std::string br_main_class;
     br->add_option("main-class", br_main_class, "ignored Java main class (BrokerStartup), as the start scripts pass it");
     br->add_option("-c,--config", bo.config_path, "broker.properties")->required();
-    br->add_option("--version", br_version, "RocketMQ version to imitate (4.9.7, 5.3.3, ...)");
+    br->add_option("--version", br_version, "RocketMQ version to imitate (3.2.6, 4.1.0, 4.6.0, 4.8.0, 4.9.7, 5.3.3)");
     br->add_option("--register-interval-ms", bo.register_interval_ms, "registration period (default registerNameServerPeriod)");
     br->add_option("--runtime-info-error-ms", bo.runtime_info_error_ms, "SYSTEM_ERROR on runtime info this long after start (0: off)");
     br->add_option("--replicate-interval-ms", bo.replicate_interval_ms, "slave: replication poll period");

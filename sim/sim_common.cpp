@@ -3,6 +3,8 @@
 #include <charconv>
 #include <chrono>
 
+#include "rmqup/remoting/dialect.hpp"
+
 namespace rmqsim {
 
 std::int64_t now_ms() {
@@ -16,6 +18,7 @@ rmqup::rmq::RemotingCommand make_reply(const rmqup::rmq::RemotingCommand& req, c
     r.language = "JAVA";
     r.version = server.ordinal().value_or(407);
     r.serialize_type = req.serialize_type;
+    r.rpc_type_field = rmqup::rmq::dialect_of(server).rpc_type_field;
     r.opaque = req.opaque;
     r.flag = rmqup::rmq::k_flag_response;
     return r;

@@ -6,6 +6,7 @@
 // Permission comes from each broker's own config (GET_BROKER_CONFIG brokerPermission): it is the
 // value the broker registers with, and it exists whatever topics the cluster has.
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "rmqup/net/cluster_view.hpp"
+#include "rmqup/core/version_matrix.hpp"
 #include "rmqup/net/remoting_admin.hpp"
 
 namespace rmqup::cli {
@@ -222,6 +224,27 @@ Status confirm_perm_on_route(net::RemotingAdmin& admin, const std::string& ns, c
     }
 }
 
+// The broker's release from its runtime info (brokerVersion ordinal); 4.9.7's rules when unknown.
+RmqVersion broker_release(net::RemotingAdmin& admin, const std::string& broker) {
+    auto info = admin.runtime_info(broker);
+    if (info && info->version)
+        if (auto v = RmqVersion::from_ordinal(*info->version))
+            return *v;
+    return RmqVersion{4, 9, 7};
+}
+
+// How long a permission change may take to reach the routes on this broker's release.
+std::chrono::milliseconds perm_budget(const ReadOnlyRule& rule, const rmq::Properties& config) {
+    if (rule.timing == ReadOnlyTiming::immediate)
+        return 3000ms;
+    // 4.0-4.2 publish it with the next periodic registration: registerNameServerPeriod (30 s by
+    // default), which the broker clamps to 10-60 s.
+    long period = 30000;
+    if (auto p = property(config, "registerNameServerPeriod"))
+        period = std::clamp(std::strtol(p->c_str(), nullptr, 10), 10000L, 60000L);
+    return std::chrono::milliseconds(period + 5000);
+}
+
 int run_broker_perm(const Flags& f, const GlobalOptions& g) {
     if (auto st = check_addr(f.broker); !st)
         return report_error(std::move(st).error().with("option --broker"));
@@ -239,24 +262,50 @@ int run_broker_perm(const Flags& f, const GlobalOptions& g) {
         return report_error(remote.error());
     auto& admin = (*remote)->admin;
 
-    auto st = admin.update_broker_config(f.broker, {{"brokerPermission", std::to_string(f.perm)}});
-    if (!st)
-        return report_error(st.error());
-    std::cout << "broker " << f.broker << ": brokerPermission=" << f.perm << " accepted\n";
-    if (ns.empty())
-        return 0;
+    const RmqVersion release = broker_release(admin, f.broker);
+    const ReadOnlyRule rule = read_only_rule(release);
+    const bool wipe = rule.method == ReadOnlyMethod::wipe_write_perm && f.perm == 4;
+    if (wipe && ns.empty())
+        return report_error(make_error(ErrorKind::invalid_input,
+                                       "a " + release.str() + " broker never publishes brokerPermission to the routes: "
+                                       "give -n so write permission is wiped on every NameServer")
+                                .with("broker " + f.broker));
     auto config = admin.broker_config(f.broker);
     if (!config)
         return report_error(config.error());
     auto name = property(*config, "brokerName");
     if (!name)
         return report_error(make_error(ErrorKind::protocol, "broker config lacks brokerName").with("broker " + f.broker));
+    if (!wipe) {
+        auto st = admin.update_broker_config(f.broker, {{"brokerPermission", std::to_string(f.perm)}});
+        if (!st)
+            return report_error(st.error());
+        std::cout << "broker " << f.broker << " (" << release.desc() << "): brokerPermission=" << f.perm << " accepted\n";
+    }
+    if (ns.empty())
+        return 0;
+    if (rule.timing == ReadOnlyTiming::next_registration)
+        std::cout << "a " << release.str() << " broker publishes it with its next registration: waiting up to "
+                  << perm_budget(rule, *config).count() / 1000 << " s\n";
     std::string cluster = property(*config, "brokerClusterName").value_or("");
     int rc = 0;
     for (const auto& one : ns) {
-        auto confirmed = confirm_perm_on_route(admin, one, *name, cluster, f.perm, 3000ms);
+        if (wipe) {
+            auto wiped = admin.wipe_write_perm(one, *name);
+            if (!wiped) {
+                rc = std::max(rc, report_error(wiped.error()));
+                continue;
+            }
+            std::cout << "NameServer " << one << ": write permission of " << *name << " wiped on " << *wiped
+                      << " topics (3.x: WIPE_WRITE_PERM_OF_BROKER)\n";
+        }
+        auto confirmed = confirm_perm_on_route(admin, one, *name, cluster, f.perm, perm_budget(rule, *config));
         if (confirmed) {
             std::cout << "NameServer " << one << ": " << *name << " shows perm " << f.perm << "\n";
+        } else if (rule.method == ReadOnlyMethod::wipe_write_perm) {
+            rc = std::max(rc, report_error(std::move(confirmed).error().with(
+                                  "a 3.x broker republishes its topics' perms only with a new DataVersion (a restart "
+                                  "or a topic change)")));
         } else {
             rc = std::max(rc, report_error(confirmed.error()));
         }

@@ -1,6 +1,7 @@
 // Broker permission changes and their confirmation on every NameServer (operations facts 7, 10, 11).
 #include <algorithm>
 
+#include "rmqup/core/version_matrix.hpp"
 #include "steps.hpp"
 
 namespace rmqup::engine::detail {
@@ -34,8 +35,41 @@ std::string route_topic(Context& ctx, NodeRun& n) {
 
 }  // namespace
 
-Status set_perm(Context& ctx, NodeRun& n, int perm) {
+namespace {
+
+// 3.x: the routes only change through the NameServers (WIPE_WRITE_PERM_OF_BROKER); write is given
+// back by ADD_WRITE_PERM_OF_BROKER where the NameServer has it (4.9.2+), else only a re-registration
+// with a new dataVersion (a restart) restores it.
+Status set_perm_on_nameservers(Context& ctx, NodeRun& n, int perm) {
     const auto& node = *n.node;
+    const bool wipe = perm == k_perm_read_only;
+    for (const auto& ns : ctx.plan().nameservers) {
+        auto r = wipe ? ctx.admin().wipe_write_perm(ns, node.broker_name)
+                      : ctx.admin().add_write_perm(ns, node.broker_name);
+        if (r.ok())
+            continue;
+        Error e = std::move(r).error();
+        if (wipe)
+            return std::move(e).with(std::string("WIPE_WRITE_PERM_OF_BROKER ") + node.broker_name + " on nameserver " +
+                                     ns + " (" + node_label(node) + " runs " + node.current_version +
+                                     ": its routes ignore brokerPermission)");
+        return std::move(e).with("ADD_WRITE_PERM_OF_BROKER " + node.broker_name + " on nameserver " + ns +
+                                 " (needs a 4.9.2+ NameServer; otherwise restart " + node_label(node) +
+                                 " so that it registers again)");
+    }
+    return ok_status();
+}
+
+}  // namespace
+
+Status set_perm(Context& ctx, NodeRun& n, int perm, const std::string& version) {
+    const auto& node = *n.node;
+    const auto release = RmqVersion::parse(version);
+    if (release && read_only_rule(*release).method == ReadOnlyMethod::wipe_write_perm)
+        return set_perm_on_nameservers(ctx, n, perm);
+    if (release && perm == k_perm_read_only && read_only_rule(*release).timing == ReadOnlyTiming::next_registration)
+        ctx.say(Level::info, &n, node_label(node) + " runs " + version +
+                                     ": the routes show brokerPermission only at its next registration (<= 30 s)");
     rmq::Properties kv{{"brokerPermission", std::to_string(perm)}};
     auto s = ctx.admin().update_broker_config(node.address, kv);
     if (!s.ok()) {
@@ -155,8 +189,13 @@ bool ensure_not_left_read_only(Context& ctx, NodeRun& n) {
                                    "); check it and run `" + fix_command(node) + "`");
         return false;
     }
+    const std::string running =
+        ri->version_desc == version_desc(node.target_version) ? node.target_version : node.current_version;
+    const auto release = RmqVersion::parse(running);
+    // 3.x keeps read-only in the NameServers' routes only: the broker's own permission says nothing.
+    const bool routes_only = release && read_only_rule(*release).method == ReadOnlyMethod::wipe_write_perm;
     // Report what is true: the broker's own permission, not what the run meant to do.
-    const auto perm = live_perm(ctx, node);
+    const auto perm = routes_only ? std::nullopt : live_perm(ctx, node);
     if (perm && (*perm & rmq::k_perm_write) != 0) {
         ctx.say(Level::info, &n, label + " is read-write (brokerPermission=" + std::to_string(*perm) +
                                      "): nothing to restore");
@@ -169,7 +208,7 @@ bool ensure_not_left_read_only(Context& ctx, NodeRun& n) {
         return false;
     }
     Context::SafetyScope safety(ctx);
-    auto s = set_perm(ctx, n, k_perm_read_write);
+    auto s = set_perm(ctx, n, k_perm_read_write, running);
     if (s.ok())
         s = confirm_perm(ctx, n, k_perm_read_write, DownNameServers::skip);
     if (s.ok()) {
@@ -177,7 +216,7 @@ bool ensure_not_left_read_only(Context& ctx, NodeRun& n) {
         return true;
     }
     // The call may have failed after the broker applied it: read again before raising the alarm.
-    const auto after = live_perm(ctx, node);
+    const auto after = routes_only ? std::nullopt : live_perm(ctx, node);
     if (after && (*after & rmq::k_perm_write) != 0) {
         ctx.say(Level::warning, &n, label + " is read-write (brokerPermission=" + std::to_string(*after) +
                                         ") but confirming it on every NameServer failed: " + s.error().describe());

@@ -23,7 +23,7 @@ namespace {
 // A master serving writes on the target is drained before it is stopped, exactly like the
 // upgrade (an operator's rollback of a healthy broker must not cost a send).
 Status drain_before_rollback(Context& ctx, NodeRun& n) {
-    RMQUP_TRY(set_perm(ctx, n, k_perm_read_only));
+    RMQUP_TRY(set_perm(ctx, n, k_perm_read_only, n.node->target_version));
     RMQUP_TRY(confirm_perm(ctx, n, k_perm_read_only, DownNameServers::skip));
     return drain_step(ctx, n);
 }
@@ -79,7 +79,7 @@ Status rollback_steps(Context& ctx, NodeRun& n) {
         RMQUP_TRY(await_registration_step(ctx, n, node.current_version));
     }
     if (is_master(node)) {
-        RMQUP_TRY(set_perm(ctx, n, k_perm_read_write));
+        RMQUP_TRY(set_perm(ctx, n, k_perm_read_write, node.current_version));
         RMQUP_TRY(confirm_perm(ctx, n, k_perm_read_write, DownNameServers::skip));
         if (!node.pristine_config_backup.empty())
             RMQUP_TRY(rewrite_config_step(ctx, n, {}));

@@ -39,7 +39,7 @@ Status run_step(Context& ctx, NodeRun& n, Phase p) {
         // The pristine copy is taken before the first UPDATE_BROKER_CONFIG: the broker rewrites
         // its whole config file on that call (operations fact 11).
         RMQUP_TRY(backup_step(ctx, n));
-        return set_perm(ctx, n, k_perm_read_only);
+        return set_perm(ctx, n, k_perm_read_only, node.current_version);
     case Phase::confirm_read_only: return confirm_perm(ctx, n, k_perm_read_only);
     case Phase::drain: return drain_step(ctx, n);
     case Phase::stop:
@@ -52,7 +52,7 @@ Status run_step(Context& ctx, NodeRun& n, Phase p) {
         return restore_config_step(ctx, n, node.config_overrides);
     case Phase::start: return start_step(ctx, n, node.target);
     case Phase::await_registration: return await_registration_step(ctx, n, node.target_version);
-    case Phase::set_read_write: return set_perm(ctx, n, k_perm_read_write);
+    case Phase::set_read_write: return set_perm(ctx, n, k_perm_read_write, node.target_version);
     case Phase::confirm_read_write:
         RMQUP_TRY(confirm_perm(ctx, n, k_perm_read_write));
         return rewrite_config_step(ctx, n, node.config_overrides);

@@ -29,7 +29,11 @@ Status run_step(Context& ctx, NodeRun& n, Phase p);
 // The upgrade flow requires every NameServer (fail); safety actions (rollback, restoring perm 6)
 // skip NameServers that are unreachable, with a warning naming them.
 enum class DownNameServers { fail, skip };
-Status set_perm(Context& ctx, NodeRun& n, int perm);
+// Makes the broker at n, running release `version`, read-only (perm 4) or read-write (6) the way
+// that release honours in the routes (version matrix, docs/versions.md): brokerPermission through
+// UPDATE_BROKER_CONFIG from 4.0 on; WIPE_WRITE_PERM_OF_BROKER on every NameServer for 3.x, whose
+// routes never see brokerPermission (fixtures/rocketmq-3.2.6/FINDINGS.md).
+Status set_perm(Context& ctx, NodeRun& n, int perm, const std::string& version);
 Status confirm_perm(Context& ctx, NodeRun& n, int perm, DownNameServers down = DownNameServers::fail);
 
 // After a failure or interrupt: if n is a running master that is not read-write (read from the

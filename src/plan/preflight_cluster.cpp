@@ -98,8 +98,9 @@ void unanswered(const std::string& who, const PlanNode& node, const char* reques
     if (is_acl_refusal(err)) {
         findings.add("acl-account", Severity::error, who,
                      "broker " + who + " (" + node.address + ") refused " + request +
-                         " by ACL: the credentials are missing or not an account of its plain_acl.yml [" + err.remark +
-                         "]; set acl.accessKey/acl.secretKey in the inventory to an account with admin: true");
+                         " by ACL (no credentials, an account its plain_acl.yml lacks, or a wrong secret) [" +
+                         err.remark + "]; set acl.accessKey/acl.secretKey in the inventory to an account of that file "
+                         "with admin: true");
         return;
     }
     findings.add("broker-unreachable", Severity::error, who,

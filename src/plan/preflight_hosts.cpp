@@ -5,30 +5,13 @@
 #include <set>
 
 #include "preflight.hpp"
+#include "rmqup/core/version_matrix.hpp"
 #include "rmqup/hostops/process_identity.hpp"
 #include "rmqup/remoting/bodies.hpp"
 
 namespace rmqup::plan_detail {
 
 namespace {
-
-// "1.8.0_392" -> 8, "17.0.15" -> 17, "openjdk version \"11.0.2\"" -> 11.
-std::optional<int> java_major(const std::string& text) {
-    std::size_t i = text.find_first_of("0123456789");
-    if (i == std::string::npos) return std::nullopt;
-    int first = 0;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) first = first * 10 + (text[i++] - '0');
-    if (first == 1 && i + 1 < text.size() && text[i] == '.' && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
-        return text[i + 1] - '0';
-    }
-    return first;
-}
-
-// First RocketMQ whose start scripts run on Java 9+: apache/rocketmq tag rocketmq-all-4.9.3,
-// distribution/bin/runbroker.sh and runserver.sh, dropped -Djava.ext.dirs (which Java 9+ refuses)
-// and put ${BASE_DIR}/lib/* on the classpath; runbroker.sh also chose GC flags by the Java major
-// version from then on. Up to rocketmq-all-4.9.2 both scripts still pass -Djava.ext.dirs.
-constexpr RmqVersion k_first_java9_release{4, 9, 3};
 
 struct HostContext {
     const InvHost& host;
@@ -53,7 +36,7 @@ void check_java(const HostContext& h, const HostFacts& facts, const std::map<std
                        "host " + h.name() + ": javaHome " + h.host.access.java_home + " has no bin/java; the start " +
                            "scripts will fall back to " + java.java + " (" + java.source + ")");
     }
-    const std::optional<int> parsed = java.version ? java_major(*java.version) : std::nullopt;
+    const std::optional<int> parsed = java.version ? parse_java_major(*java.version) : std::nullopt;
     const std::string which = "Java " + java.version.value_or("?") + " at " + java.java + " (" + java.source + ")";
     if (!parsed) {
         h.findings.add("java", Severity::warning, h.name(),
@@ -64,16 +47,19 @@ void check_java(const HostContext& h, const HostFacts& facts, const std::map<std
     h.findings.add("java", Severity::info, h.name(), "host " + h.name() + ": start scripts will run " + which);
     for (const auto& [role, version_text] : versions) {
         const auto version = RmqVersion::parse(version_text);
-        if (major < 8) {
-            h.findings.add("java", Severity::error, h.name(),
-                           "host " + h.name() + ": " + which + " is too old; RocketMQ needs Java 8 or newer");
-            return;
-        }
-        if (major > 8 && version && *version < k_first_java9_release) {
+        // One source for every release's Java range: the version matrix (docs/versions.md).
+        if (version && !java_supported(*version, major)) {
+            const JavaRange range = java_range(*version);
             h.findings.add("java", Severity::error, h.name(),
                            "host " + h.name() + ": " + which + " cannot run RocketMQ " + version->str() + " (" + role +
-                               "): its start scripts pass -Djava.ext.dirs, which Java 9+ refuses (runs from 4.9.3); "
-                               "set javaHome to a Java 8");
+                               "): it " +
+                               (major < range.min_major
+                                    ? "needs Java " + std::to_string(range.min_major) + " or newer"
+                                    : "runs on Java " + std::to_string(range.min_major) +
+                                          (range.max_major ? " to " + std::to_string(*range.max_major)
+                                                           : std::string(" or newer"))) +
+                               " (" + range.source + "); set javaHome to a Java " +
+                               std::to_string(range.max_major ? *range.max_major : range.min_major));
         }
     }
 }

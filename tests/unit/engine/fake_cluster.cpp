@@ -197,12 +197,23 @@ Result<rmq::TopicList> FakeAdmin::topics_by_cluster(const std::string& ns, const
 Result<int> FakeAdmin::wipe_write_perm(const std::string& ns, const std::string& b) {
     if (auto e = m_c.call("wipe_write_perm", ns + " " + b))
         return *e;
-    return 0;
+    // Route-level only (3.x drains this way): the routes lose W, the broker's own config does not.
+    for (auto& [addr, x] : m_c.brokers)
+        if (x.name == b && x.id == 0 && (x.perm & rmq::k_perm_write)) {
+            x.perm &= ~rmq::k_perm_write;
+            x.lost_write_at = m_c.clock().now();
+        }
+    return 1;
 }
 Result<int> FakeAdmin::add_write_perm(const std::string& ns, const std::string& b) {
     if (auto e = m_c.call("add_write_perm", ns + " " + b))
         return *e;
-    return 0;
+    for (auto& [addr, x] : m_c.brokers)
+        if (x.name == b && x.id == 0) {
+            x.perm = rmq::k_perm_read_write;
+            x.lost_write_at = Millis(-1);
+        }
+    return 1;
 }
 
 Result<rmq::RuntimeInfo> FakeAdmin::runtime_info(const std::string& broker) {

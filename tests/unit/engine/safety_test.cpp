@@ -229,3 +229,61 @@ TEST(AclFile, WithoutAclTheTargetHomeIsLeftAlone) {
 
 }  // namespace
 }  // namespace rmqup::test
+
+namespace rmqup::test {
+namespace {
+
+// The plan of the two-group cluster, started at `from` instead of 4.8.0.
+Plan plan_from(const std::string& from) {
+    Plan p = two_group_plan();
+    for (auto& n : p.nodes) {
+        n.current_version = from;
+        for (auto* s : {&n.current.start_command, &n.current.home}) {
+            const auto at = s->find("4.8.0");
+            if (at != std::string::npos)
+                s->replace(at, 5, from);
+        }
+        n.current_home = n.current.home;
+    }
+    return p;
+}
+
+TEST(ReadOnlyByVersion, A3xMasterIsDrainedThroughEveryNameServerNotItsBrokerPermission) {
+    Harness h;
+    h.plan = plan_from("3.2.6");
+    h.plan.target_version = "4.6.0";
+    for (auto& n : h.plan.nodes) {
+        n.target_version = "4.6.0";
+        for (auto* s : {&n.target.start_command, &n.target.home}) {
+            const auto at = s->find("4.9.7");
+            if (at != std::string::npos)
+                s->replace(at, 5, "4.6.0");
+        }
+        n.target_home = n.target.home;
+    }
+    h.reload();
+    auto s = h.apply();
+    ASSERT_TRUE(s.ok()) << s.error().describe();
+    EXPECT_EQ(s->status, RunStatus::completed) << (s->failures.empty() ? s->message : s->failures.front());
+    // 3.2.6 routes never see brokerPermission (fixtures/rocketmq-3.2.6/FINDINGS.md): WIPE on each NS
+    EXPECT_EQ(count_in(h.cluster.log, "wipe_write_perm 127.0.0.2:9876 broker-a"), 1);
+    EXPECT_EQ(count_in(h.cluster.log, "wipe_write_perm 127.0.0.3:9876 broker-a"), 1);
+    EXPECT_EQ(count_in(h.cluster.log, "update_broker_config 127.0.0.10:10911 brokerPermission=4"), 0);
+    // the 4.6.0 broker that replaces it is set read-write the 4.x way
+    EXPECT_EQ(count_in(h.cluster.log, "update_broker_config 127.0.0.10:10911 brokerPermission=6"), 1);
+    for (const auto& [addr, b] : h.cluster.brokers) {
+        EXPECT_EQ(b.proc.version, "4.6.0") << addr;
+        EXPECT_EQ(b.perm, 6) << addr;
+    }
+}
+
+TEST(ReadOnlyByVersion, A4xMasterIsDrainedWithBrokerPermission) {
+    Harness h;
+    auto s = h.apply();
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(count_in(h.cluster.log, "wipe_write_perm"), 0);
+    EXPECT_EQ(count_in(h.cluster.log, "update_broker_config 127.0.0.10:10911 brokerPermission=4"), 1);
+}
+
+}  // namespace
+}  // namespace rmqup::test
