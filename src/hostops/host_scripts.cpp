@@ -75,11 +75,17 @@ std::string find_processes(const std::string& match) {
            "ps -ww -eo pid=,ppid=,stat=,args= | awk -v self=\"$$\" " + shell_quote(k_find_awk);
 }
 
-std::string signal_and_wait(int pid, const char* signal, int max_polls, std::chrono::milliseconds interval) {
+// "echo gone", after `sleep linger` when linger is set (see signal_and_wait).
+static std::string gone_after(std::chrono::milliseconds linger) {
+    return linger.count() > 0 ? "sleep " + seconds_text(linger) + "; echo gone" : std::string("echo gone");
+}
+
+std::string signal_and_wait(int pid, const char* signal, int max_polls, std::chrono::milliseconds interval,
+                            std::chrono::milliseconds linger) {
     const std::string p = std::to_string(pid);
     return std::string(k_alive_fn) + "kill -" + signal + " " + p + " 2>/dev/null; n=0; while alive " + p +
            "; do if [ \"$n\" -ge " + std::to_string(max_polls) + " ]; then echo alive; exit 0; fi; sleep " +
-           seconds_text(interval) + "; n=$((n+1)); done; echo gone";
+           seconds_text(interval) + "; n=$((n+1)); done; " + gone_after(linger);
 }
 
 std::string identify_listeners(int port, const std::string& spec_config, const std::string& spec_home) {
@@ -115,12 +121,13 @@ std::string resolve_paths(const std::string& cwd, const std::vector<std::string>
 }
 
 std::string stop_command_and_wait(const std::string& stop_command, int pid, int max_polls,
-                                  std::chrono::milliseconds interval) {
+                                  std::chrono::milliseconds interval, std::chrono::milliseconds linger) {
     const std::string p = std::to_string(pid);
     return std::string(k_alive_fn) + "out=$(sh -c " + shell_quote(stop_command) +
            " 2>&1 < /dev/null); rc=$?; if [ \"$rc\" -ne 0 ]; then echo \"stop-failed $rc\"; printf '%s\\n' \"$out\" | "
            "tail -n 20; exit 0; fi; n=0; while alive " + p + "; do if [ \"$n\" -ge " + std::to_string(max_polls) +
-           " ]; then echo alive; exit 0; fi; sleep " + seconds_text(interval) + "; n=$((n+1)); done; echo gone";
+           " ]; then echo alive; exit 0; fi; sleep " + seconds_text(interval) + "; n=$((n+1)); done; " +
+           gone_after(linger);
 }
 
 std::string host_facts(const FactsRequest& request) {

@@ -225,8 +225,9 @@ Status ShellHostOps::end_process(const ProcessSpec& spec, int pid, std::chrono::
     const int polls = polls_for(timeout, m_options.poll_interval);
     const std::string pid_text = "pid " + std::to_string(pid);
     if (!spec.stop_command.empty()) {
-        auto r = run(host_scripts::stop_command_and_wait(spec.stop_command, pid, polls, m_options.poll_interval),
-                     timeout + m_options.command_timeout);
+        auto r = run(host_scripts::stop_command_and_wait(spec.stop_command, pid, polls, m_options.poll_interval,
+                                                         m_options.restart_watch),
+                     timeout + m_options.restart_watch + m_options.command_timeout);
         if (!r.ok()) return std::move(r).error().with("stop command for " + pid_text).with(subject(spec));
         const std::string out = trim(r->out);
         if (out.rfind("stop-failed", 0) == 0) {
@@ -243,8 +244,8 @@ Status ShellHostOps::end_process(const ProcessSpec& spec, int pid, std::chrono::
         }
         return ok_status();
     }
-    auto term = run(host_scripts::signal_and_wait(pid, "TERM", polls, m_options.poll_interval),
-                    timeout + m_options.command_timeout);
+    auto term = run(host_scripts::signal_and_wait(pid, "TERM", polls, m_options.poll_interval, m_options.restart_watch),
+                    timeout + m_options.restart_watch + m_options.command_timeout);
     if (!term.ok()) return std::move(term).error().with("SIGTERM " + pid_text).with(subject(spec));
     if (trim(term->out) == "gone") return ok_status();
     if (policy == KillPolicy::term_only) {
@@ -254,8 +255,9 @@ Status ShellHostOps::end_process(const ProcessSpec& spec, int pid, std::chrono::
             .with("stop");
     }
     const int kill_polls = polls_for(m_options.kill_wait, m_options.poll_interval);
-    auto kill = run(host_scripts::signal_and_wait(pid, "KILL", kill_polls, m_options.poll_interval),
-                    m_options.kill_wait + m_options.command_timeout);
+    auto kill = run(host_scripts::signal_and_wait(pid, "KILL", kill_polls, m_options.poll_interval,
+                                                  m_options.restart_watch),
+                    m_options.kill_wait + m_options.restart_watch + m_options.command_timeout);
     if (!kill.ok()) return std::move(kill).error().with("SIGKILL " + pid_text).with(subject(spec));
     if (trim(kill->out) != "gone") {
         return make_error(ErrorKind::timeout, pid_text + " still running after SIGKILL").with(subject(spec)).with("stop");
@@ -264,11 +266,7 @@ Status ShellHostOps::end_process(const ProcessSpec& spec, int pid, std::chrono::
 }
 
 Status ShellHostOps::check_not_restarted(const ProcessSpec& spec, int old_pid) {
-    if (m_options.restart_watch.count() > 0) {
-        auto slept = run("sleep " + host_scripts::seconds_text(m_options.restart_watch),
-                         m_options.restart_watch + m_options.command_timeout);
-        if (!slept.ok()) return std::move(slept).error().with(subject(spec)).with("stop");
-    }
+    // The wait script lingered restart_watch after the exit, so a restarted process listens by now.
     auto again = identify(spec);
     if (!again.ok()) return std::move(again).error().with("after stopping pid " + std::to_string(old_pid));
     if (!again->has_value()) return ok_status();

@@ -18,7 +18,9 @@ std::string find_processes(const std::string& match);
 
 // Sends signal ("TERM"/"KILL") to pid, then polls every interval until it is gone (prints "gone")
 // or max_polls polls have passed (prints "alive").
-std::string signal_and_wait(int pid, const char* signal, int max_polls, std::chrono::milliseconds interval);
+// linger: once gone, wait this long more before printing "gone" (a restarted process can bind).
+std::string signal_and_wait(int pid, const char* signal, int max_polls, std::chrono::milliseconds interval,
+                            std::chrono::milliseconds linger = std::chrono::milliseconds(0));
 
 // Runs start_command detached (render_detached_start), waits settle, and prints "started <pid>" or
 // "exited <pid>" followed by the last tail_lines lines the process appended to log_path.
@@ -43,7 +45,8 @@ std::string resolve_paths(const std::string& cwd, const std::vector<std::string>
 // ("gone") or max_polls polls passed ("alive"); prints "stop-failed <status>" and the command's
 // output when the command fails.
 std::string stop_command_and_wait(const std::string& stop_command, int pid, int max_polls,
-                                  std::chrono::milliseconds interval);
+                                  std::chrono::milliseconds interval,
+                                  std::chrono::milliseconds linger = std::chrono::milliseconds(0));
 
 // Everything facts() reads, in one script (see ShellHostOps::facts for the output).
 std::string host_facts(const FactsRequest& request);

@@ -53,7 +53,7 @@ private:
     // identify() once the probe ran: the one readable owner of spec.address's port, resolved.
     Result<std::optional<ProcessIdentity>> identify_in(const ProcessSpec& spec, const ListenerProbe& probe,
                                                        const std::string& ip, int port);
-    // Signals (or runs the stop command) for pid and waits; "gone" when it exited.
+    // Signals (or runs the stop command) for pid and waits until it exited, plus restart_watch.
     Status end_process(const ProcessSpec& spec, int pid, std::chrono::milliseconds timeout, KillPolicy policy);
     // After pid exited: a new listener on spec.address means something restarted it.
     Status check_not_restarted(const ProcessSpec& spec, int old_pid);

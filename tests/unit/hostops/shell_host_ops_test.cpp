@@ -242,6 +242,16 @@ TEST_F(StopTest, TermsTheIdentifiedPidWaitsAndChecksNothingCameBack) {
     for (const auto& c : shell.commands) EXPECT_EQ(c.find("mqshutdown"), std::string::npos);
 }
 
+TEST_F(IdentifyTest, TheRestartWatchLingersInTheWaitScriptNotInAnExtraRoundTrip) {
+    reply_found();
+    shell.reply("gone\n");
+    shell.reply(probe({}, {}));
+    ASSERT_TRUE(ops.stop(spec, 1000ms, KillPolicy::term_only).ok());
+    ASSERT_EQ(shell.commands.size(), 4u);
+    EXPECT_NE(shell.commands[2].find("n=$((n+1)); done; sleep 1.000; echo gone"), std::string::npos) << shell.commands[2];
+    EXPECT_EQ(shell.timeouts[2], 1000ms + 1000ms + 5000ms);
+}
+
 TEST_F(StopTest, NothingListeningSucceedsAtOnce) {
     shell.reply(probe({}, {}));
     ASSERT_TRUE(stopper->stop(spec, 1000ms, KillPolicy::term_only).ok());
