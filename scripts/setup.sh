@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything rmq-upgrade needs from Debian packages (idempotent, non-interactive).
-# Usage: scripts/setup.sh            (as root, or with sudo available)
+# Usage: bash scripts/setup.sh   (as root, or as a user who may use sudo: only apt-get runs as root)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 PACKAGES=(
   build-essential cmake pkg-config git
@@ -16,11 +17,9 @@ PACKAGES=(
   openssh-server openssh-client
   procps iproute2 python3
   docker-compose shellcheck
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-tidy
+  help2man lintian file dpkg-dev
 )
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -31,9 +30,8 @@ done
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all packages present"
 fi
