@@ -18,6 +18,7 @@ if [ -z "${SKIP_TIDY:-}" ]; then
   echo "check: clang-tidy on ${#sources[@]} files ($JOBS at a time)"
   log="$(mktemp)"
   # -quiet: only findings; each file's output is kept together.
+  # shellcheck disable=SC2016  # $0 and $out belong to the inner sh
   printf '%s\n' "${sources[@]}" |
     xargs -P "$JOBS" -n 1 sh -c 'out=$(clang-tidy -quiet -p build "$0" 2>/dev/null); [ -z "$out" ] || printf "%s\n" "$out"' >"$log" || true
   findings="$(grep -c ': warning: \|: error: ' "$log" || true)"

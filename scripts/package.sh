@@ -8,11 +8,15 @@ cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-build}"
 OUT_DIR="${OUT_DIR:-$BUILD_DIR/package}"
 bash scripts/setup.sh
+command -v help2man >/dev/null || { echo "package: help2man is needed for the man pages (scripts/setup.sh installs it)" >&2; exit 1; }
 TARGETS="rmq-upgrade rmq-sim rmqup_man rmqup_changelog" bash scripts/build.sh
 mkdir -p "$OUT_DIR"
+rm -f "$OUT_DIR"/rmq-upgrade_*.deb
 out_abs="$(realpath "$OUT_DIR")"
 (cd "$BUILD_DIR" && cpack -G DEB -B "$out_abs" >/dev/null)
-deb="$(ls -t "$OUT_DIR"/rmq-upgrade_*_amd64.deb | head -n 1)"
+debs=("$OUT_DIR"/rmq-upgrade_*_amd64.deb)
+deb="${debs[0]}"
+[ -f "$deb" ] || { echo "package: cpack made no .deb in $OUT_DIR" >&2; exit 1; }
 echo "package: $deb"
 dpkg-deb -f "$deb" Package Version Depends
 if command -v lintian >/dev/null 2>&1; then

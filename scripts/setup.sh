@@ -2,7 +2,19 @@
 # Installs everything rmq-upgrade needs from Debian packages (idempotent, non-interactive).
 # Usage: bash scripts/setup.sh   (as root, or as a user who may use sudo: only apt-get runs as root)
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+
+# as_root CMD...: runs CMD as root: directly when root, else through sudo when it exists, else fails
+# saying what to do (a fresh Debian as root has no sudo; a user without sudo cannot install).
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        echo "setup: installing packages needs root: run this as root, or install sudo and allow your user to use it" >&2
+        return 1
+    fi
+}
 
 PACKAGES=(
   build-essential cmake pkg-config git

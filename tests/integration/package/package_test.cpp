@@ -102,6 +102,16 @@ void expect_extracted_binaries_run(const Package& p) {
     EXPECT_EQ(help.rc, 0) << help.out;
     EXPECT_NE(help.out.find("Usage: rmq-upgrade [OPTIONS] SUBCOMMAND"), std::string::npos) << help.out;
 
+    // -v: each remote request on the diagnostic log, which is stderr (stdout carries the output).
+    const std::string unreachable = p.bin("rmq-upgrade") + " -v cluster -n 127.0.0.1:1 --timeout-ms 500";
+    auto log = run(unreachable + " >/dev/null");
+    EXPECT_EQ(log.rc, 3) << log.out;
+    EXPECT_NE(log.out.find("debug request GET_BROKER_CLUSTER_INFO (106) to 127.0.0.1:1: failed after "),
+              std::string::npos)
+        << log.out;
+    auto out = run(unreachable + " 2>/dev/null");
+    EXPECT_EQ(out.out.find("debug"), std::string::npos) << out.out;
+
     auto sim = run(p.bin("rmq-sim") + " --help");
     EXPECT_EQ(sim.rc, 0) << sim.out;
 
