@@ -10,7 +10,6 @@
 #include <string>
 
 #include "commands.hpp"
-#include "rmqup/build_info.hpp"
 
 namespace rmqup {
 
@@ -22,11 +21,6 @@ int& exit_code() {
 }  // namespace cli
 
 namespace {
-
-// "rmq-upgrade 0.1.0 (git 1a2b3c4d5e6f)": the version and the revision the binary was built from.
-std::string version_text() {
-    return std::string("rmq-upgrade ") + build_info::k_version + " (git " + build_info::k_git_revision + ")";
-}
 
 // The diagnostic log goes to stderr (spdlog's default is stdout, which carries the command's
 // output, e.g. --json). -v (debug) shows every remote request and command with its outcome;
@@ -43,11 +37,11 @@ void configure_log(const cli::GlobalOptions& g) {
 
 }  // namespace
 
-int run_cli(int argc, char** argv) {
+int run_cli(int argc, char** argv, const std::string& version) {
     // The name is fixed so that --help (and the man page made from it) says "rmq-upgrade", not argv[0].
     CLI::App app{"rmq-upgrade: rolling, zero-downtime upgrades of Apache RocketMQ clusters", "rmq-upgrade"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", version_text(), "Print the version and the git revision it was built from");
+    app.set_version_flag("--version", version, "Print the version and the git revision it was built from");
     cli::GlobalOptions g;
     app.add_flag("-v,--verbose", g.verbosity, "Log every remote request and command on stderr (-vv: also each frame sent)");
     app.add_flag("-q,--quiet", g.quiet, "Only errors on the diagnostic log");
