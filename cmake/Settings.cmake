@@ -12,3 +12,10 @@ if(RMQUP_SANITIZE)
 endif()
 # Boost.Asio without the deprecated bits, header-only error_code.
 target_compile_definitions(rmqup_settings INTERFACE BOOST_ASIO_NO_DEPRECATED)
+# Debian's hardening (dpkg-buildflags): stack protector, fortified libc calls, read-only
+# relocations bound at start. Not with the lean link (non-PIE) or the sanitizers.
+if(RMQUP_HARDENED AND NOT RMQUP_SANITIZE AND NOT RMQUP_FUZZ)
+  target_compile_options(rmqup_settings INTERFACE -fstack-protector-strong
+    $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
+  target_link_options(rmqup_settings INTERFACE -Wl,-z,relro,-z,now)
+endif()

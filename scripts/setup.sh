@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
 # Installs everything rmq-upgrade needs from Debian packages (idempotent, non-interactive).
-# Usage: scripts/setup.sh            (as root, or with sudo available)
+# Usage: bash scripts/setup.sh   (as root, or as a user who may use sudo: only apt-get runs as root)
 set -euo pipefail
+
+# as_root CMD...: runs CMD as root: directly when root, else through sudo when it exists, else fails
+# saying what to do (a fresh Debian as root has no sudo; a user without sudo cannot install).
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        echo "setup: installing packages needs root: run this as root, or install sudo and allow your user to use it" >&2
+        return 1
+    fi
+}
 
 PACKAGES=(
   build-essential cmake pkg-config git
@@ -16,11 +29,9 @@ PACKAGES=(
   openssh-server openssh-client
   procps iproute2 python3
   docker-compose shellcheck
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-tidy
+  help2man lintian file dpkg-dev
 )
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -31,9 +42,8 @@ done
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all packages present"
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: installs missing packages, builds, runs every unit and integration test
-# (each bounded in time; the suite stays under 10 minutes on 2 cores).
+# The whole test suite: installs missing packages, builds everything, runs every unit and
+# integration test (each bounded in time). Extra arguments go to cmake's configure step.
+# Run as root or as a user with sudo (used only for apt-get): bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

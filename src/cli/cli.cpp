@@ -1,10 +1,13 @@
 #include "rmqup/cli/cli.hpp"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <memory>
+#include <string>
 
 #include "commands.hpp"
 
@@ -17,19 +20,32 @@ int& exit_code() {
 }
 }  // namespace cli
 
-int run_cli(int argc, char** argv) {
-    CLI::App app{"rmq-upgrade: rolling, zero-downtime upgrades of Apache RocketMQ clusters"};
+namespace {
+
+// The diagnostic log goes to stderr (spdlog's default is stdout, which carries the command's
+// output, e.g. --json). -v (debug) shows every remote request and command with its outcome;
+// -vv (trace) adds each frame sent.
+void configure_log(const cli::GlobalOptions& g) {
+    auto logger = std::make_shared<spdlog::logger>("rmq-upgrade", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    logger->set_pattern("%^%Y-%m-%d %H:%M:%S.%e %l%$ %v");
+    spdlog::set_default_logger(std::move(logger));
+    spdlog::set_level(g.quiet ? spdlog::level::err
+                      : g.verbosity >= 2 ? spdlog::level::trace
+                      : g.verbosity == 1 ? spdlog::level::debug
+                                         : spdlog::level::warn);
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, const std::string& version) {
+    // The name is fixed so that --help (and the man page made from it) says "rmq-upgrade", not argv[0].
+    CLI::App app{"rmq-upgrade: rolling, zero-downtime upgrades of Apache RocketMQ clusters", "rmq-upgrade"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "rmq-upgrade 0.1.0");
+    app.set_version_flag("--version", version, "Print the version and the git revision it was built from");
     cli::GlobalOptions g;
-    app.add_flag("-v,--verbose", g.verbosity, "More diagnostic logging (-vv for debug)");
+    app.add_flag("-v,--verbose", g.verbosity, "Log every remote request and command on stderr (-vv: also each frame sent)");
     app.add_flag("-q,--quiet", g.quiet, "Only errors on the diagnostic log");
-    app.parse_complete_callback([&g] {
-        spdlog::set_level(g.quiet ? spdlog::level::err
-                          : g.verbosity >= 2 ? spdlog::level::debug
-                          : g.verbosity == 1 ? spdlog::level::info
-                                             : spdlog::level::warn);
-    });
+    app.parse_complete_callback([&g] { configure_log(g); });
 
     cli::add_cluster_commands(app, g);
     cli::add_plan_commands(app, g);

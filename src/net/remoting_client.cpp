@@ -1,5 +1,7 @@
 #include "rmqup/net/remoting_client.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,11 +12,36 @@
 #include <unordered_map>
 
 #include "connection.hpp"
+#include "request_names.hpp"
 #include "rmqup/remoting/codec.hpp"
 
 namespace rmqup::net {
 
 namespace asio = boost::asio;
+
+namespace {
+
+using Done = std::function<void(Result<rmq::RemotingCommand>)>;
+
+// Wraps done so that the finished request goes on the diagnostic log (debug level: rmq-upgrade -v)
+// with its code, address, latency and outcome. The remark is the server's text, never a secret.
+Done logged(const std::string& addr, int code, Done done) {
+    return [addr, code, start = std::chrono::steady_clock::now(), done = std::move(done)](Result<rmq::RemotingCommand> r) {
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        if (!r.ok()) {
+            spdlog::debug("request {} ({}) to {}: failed after {:.1f} ms: {}", request_name(code), code, addr, ms,
+                          r.error().describe());
+        } else if (r->code == 0) {
+            spdlog::debug("request {} ({}) to {}: SUCCESS in {:.1f} ms", request_name(code), code, addr, ms);
+        } else {
+            spdlog::debug("request {} ({}) to {}: response code {} in {:.1f} ms: {}", request_name(code), code, addr,
+                          r->code, ms, r->remark.value_or(""));
+        }
+        done(std::move(r));
+    };
+}
+
+}  // namespace
 
 struct RemotingClient::Impl {
     explicit Impl(ClientOptions o) : opts(std::move(o)), work(asio::make_work_guard(io)) {
@@ -77,6 +104,9 @@ void RemotingClient::call_async(const std::string& addr, rmq::RemotingCommand re
                                 std::function<void(Result<rmq::RemotingCommand>)> done) {
     int flag = 0;
     std::string frame = m_impl->prepare(req, flag);
+    if (spdlog::should_log(spdlog::level::debug)) done = logged(addr, req.code, std::move(done));
+    spdlog::trace("sending {} ({}) to {}: opaque {}, {} bytes", request_name(req.code), req.code, addr, req.opaque,
+                  frame.size());
     asio::post(m_impl->io, [impl = m_impl.get(), addr, opaque = req.opaque, frame = std::move(frame), timeout,
                             done = std::move(done)]() mutable {
         impl->connection(addr)->request(opaque, std::move(frame), timeout, std::move(done));
@@ -95,6 +125,7 @@ Result<rmq::RemotingCommand> RemotingClient::call(const std::string& addr, rmq::
 
 Status RemotingClient::oneway(const std::string& addr, rmq::RemotingCommand req) {
     std::string frame = m_impl->prepare(req, rmq::k_flag_oneway);
+    spdlog::debug("oneway {} ({}) to {}", request_name(req.code), req.code, addr);
     auto promise = std::make_shared<std::promise<Status>>();
     auto future = promise->get_future();
     asio::post(m_impl->io, [impl = m_impl.get(), addr, frame = std::move(frame), promise]() mutable {

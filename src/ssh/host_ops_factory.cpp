@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "rmqup/ssh/local_shell.hpp"
+#include "rmqup/ssh/logging_shell.hpp"
 #include "rmqup/ssh/ssh_shell.hpp"
 
 namespace rmqup {
@@ -41,7 +42,8 @@ Result<Secret> resolve_secret_ref(const std::string& ref) {
 Result<std::unique_ptr<HostOps>> make_host_ops(const HostAccess& access, ShellHostOpsOptions options) {
     const SudoMode sudo = access.sudo ? SudoMode::non_interactive : SudoMode::off;
     if (access.transport == HostAccess::Transport::local) {
-        return std::unique_ptr<HostOps>(std::make_unique<ShellHostOps>(std::make_unique<LocalShell>(sudo), options));
+        auto shell = std::make_unique<LoggingShell>(std::make_unique<LocalShell>(sudo), std::vector<Secret>{});
+        return std::unique_ptr<HostOps>(std::make_unique<ShellHostOps>(std::move(shell), options));
     }
     if (access.address.empty() || access.user.empty()) {
         return make_error(ErrorKind::invalid_input, "SSH access needs an address and a user")
@@ -55,12 +57,14 @@ Result<std::unique_ptr<HostOps>> make_host_ops(const HostAccess& access, ShellHo
     config.port = access.port;
     config.user = access.user;
     config.identity_file = access.identity_file;
-    config.passphrase = std::move(*passphrase);
+    config.passphrase = *passphrase;
     config.known_hosts = access.known_hosts;
     config.host_key_policy = access.accept_new_host_keys ? HostKeyPolicy::accept_new : HostKeyPolicy::strict;
     config.sudo = sudo;
-    return std::unique_ptr<HostOps>(
-        std::make_unique<ShellHostOps>(std::make_unique<SshShell>(std::move(config)), options));
+    // The passphrase stays in the logging layer too, so that it is masked if a command ever echoes it.
+    auto shell = std::make_unique<LoggingShell>(std::make_unique<SshShell>(std::move(config)),
+                                                std::vector<Secret>{std::move(*passphrase)});
+    return std::unique_ptr<HostOps>(std::make_unique<ShellHostOps>(std::move(shell), options));
 }
 
 }  // namespace rmqup

@@ -1,6 +1,8 @@
 // The command-line front end. main() only calls run_cli().
 #pragma once
 
+#include <string>
+
 namespace rmqup {
 
 // Exit codes, documented in the README.
@@ -12,6 +14,8 @@ enum class ExitCode : int {
     interrupted = 130,   // Ctrl-C
 };
 
-int run_cli(int argc, char** argv);
+// Parses the command line, runs the subcommand and returns the process exit code. version is what
+// --version prints (main passes the version and git revision of the build).
+int run_cli(int argc, char** argv, const std::string& version = "rmq-upgrade (version not recorded)");
 
 }  // namespace rmqup
