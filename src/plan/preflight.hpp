@@ -92,8 +92,10 @@ void check_probe_topic(const Inventory& inv, AdminApi& admin, const ClusterView&
 // Checks that need only the inventory: target older than current (offline), 5.x replica settings.
 void check_inventory(const Inventory& inv, const ClusterView& view, Findings& findings);
 
-// reachable, java version, target home, free disk, through HostOps.
-void check_hosts(const Inventory& inv, const std::vector<PlanNode>& nodes, const HostOpsProvider& provider,
+// Host checks through HostOps: reachable, every node identified, Java, homes, log folders, free
+// disk, snapshots, ACL files. A broker found running with --enable-proxy keeps it: the default
+// start commands of its node get " --enable-proxy" (a custom brokerStart without it is an error).
+void check_hosts(const Inventory& inv, std::vector<PlanNode>& nodes, const HostOpsProvider& provider,
                  const PlanRequest& req, Findings& findings);
 
 // RocketMQ's own topics (TBW102, RMQ_SYS_*, %RETRY%/%DLQ%, <cluster>_REPLY_TOPIC, the cluster and

@@ -18,6 +18,7 @@ struct HostContext {
     HostOps& ops;
     std::vector<const PlanNode*> nodes;
     Findings& findings;
+    std::set<std::string>& proxied;  // ids of brokers running with --enable-proxy
     const std::string& name() const { return host.access.name; }
 };
 
@@ -119,6 +120,12 @@ std::optional<ProcessIdentity> check_identity(const HostContext& h, const PlanNo
     }
     const ProcessIdentity& id = **found;
     h.findings.add("process-identified", Severity::info, n.id, who + " on host " + h.name() + ": " + describe_identity(id));
+    // 5.x Local-mode proxy lives in the broker JVM (operations fact 25): the restart must keep it.
+    if (n.kind == NodeKind::broker && (" " + id.args + " ").find(" --enable-proxy ") != std::string::npos) {
+        h.proxied.insert(n.id);
+        h.findings.add("broker-mode", Severity::info, n.id,
+                       who + " runs with --enable-proxy (5.x Local-mode proxy in the broker JVM): the restart keeps it");
+    }
     if (!id.config_matches) {
         h.findings.add("process-identified", Severity::error, n.id,
                        who + " runs with config " + (id.config_path.empty() ? std::string("(none)") : id.config_path) +
@@ -228,8 +235,9 @@ void check_host(const HostContext& h, const Inventory& inv, const PlanRequest& r
 
 }  // namespace
 
-void check_hosts(const Inventory& inv, const std::vector<PlanNode>& nodes, const HostOpsProvider& provider,
+void check_hosts(const Inventory& inv, std::vector<PlanNode>& nodes, const HostOpsProvider& provider,
                  const PlanRequest& req, Findings& findings) {
+    std::set<std::string> proxied;
     for (const auto& host : inv.hosts) {
         std::vector<const PlanNode*> on_host;
         for (const auto& n : nodes) {
@@ -242,7 +250,17 @@ void check_hosts(const Inventory& inv, const std::vector<PlanNode>& nodes, const
                          "host " + host.access.name + " (" + host.access.address + "): " + ops.error().describe());
             continue;
         }
-        check_host(HostContext{host, **ops, std::move(on_host), findings}, inv, req);
+        check_host(HostContext{host, **ops, std::move(on_host), findings, proxied}, inv, req);
+    }
+    for (auto& n : nodes) {
+        if (proxied.count(n.id) == 0) continue;
+        if (inv.commands.broker_start.empty()) {
+            for (auto* spec : {&n.current, &n.target}) spec->start_command += " --enable-proxy";
+        } else if (inv.commands.broker_start.find("--enable-proxy") == std::string::npos) {
+            findings.add("broker-mode", Severity::error, n.id,
+                         n.id + " runs with --enable-proxy but commands.brokerStart does not pass it: the restart "
+                                "would drop the proxy its gRPC clients use; add --enable-proxy to the template");
+        }
     }
 }
 

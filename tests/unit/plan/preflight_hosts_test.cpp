@@ -334,3 +334,34 @@ TEST(HostChecks, OfflineContactsNoHost) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(HostChecks, ABrokerRunningWithEnableProxyKeepsItAcrossTheRestart) {
+    Hosts hosts;
+    ProcessIdentity id;
+    id.pid = 88;
+    id.home = "/opt/rocketmq-4.8.0";
+    id.home_source = "classpath";
+    id.args = "java -cp /opt/rocketmq-4.8.0/lib/* org.apache.rocketmq.broker.BrokerStartup -c /c/b.properties --enable-proxy";
+    id.config_path = "/c/b.properties";
+    id.config_matches = true;
+    id.home_matches = true;
+    hosts.ops["h2"].identities.emplace("127.0.0.2:10911", std::optional<ProcessIdentity>{id});
+    auto plan = plan_with_hosts(hosts);
+    EXPECT_EQ(all(plan, "broker-mode", Severity::info).size(), 1u) << text_of(all(plan, "broker-mode", Severity::info));
+    int proxied = 0;
+    for (const auto& n : plan.nodes) {
+        const bool has = contains(n.target.start_command, "--enable-proxy");
+        if (n.address == "127.0.0.2:10911") {
+            EXPECT_TRUE(has) << n.target.start_command;
+            EXPECT_TRUE(contains(n.current.start_command, "--enable-proxy")) << "the rollback keeps it too";
+        } else {
+            EXPECT_FALSE(has) << n.id;
+        }
+        proxied += has ? 1 : 0;
+    }
+    EXPECT_EQ(proxied, 1);
+}
+
+}  // namespace
