@@ -105,8 +105,9 @@ void RemotingClient::call_async(const std::string& addr, rmq::RemotingCommand re
     int flag = 0;
     std::string frame = m_impl->prepare(req, flag);
     if (spdlog::should_log(spdlog::level::debug)) done = logged(addr, req.code, std::move(done));
-    spdlog::trace("sending {} ({}) to {}: opaque {}, {} bytes", request_name(req.code), req.code, addr, req.opaque,
-                  frame.size());
+    if (spdlog::should_log(spdlog::level::trace))  // request_name allocates: not on the hot path when off
+        spdlog::trace("sending {} ({}) to {}: opaque {}, {} bytes", request_name(req.code), req.code, addr,
+                      req.opaque, frame.size());
     asio::post(m_impl->io, [impl = m_impl.get(), addr, opaque = req.opaque, frame = std::move(frame), timeout,
                             done = std::move(done)]() mutable {
         impl->connection(addr)->request(opaque, std::move(frame), timeout, std::move(done));
@@ -125,7 +126,8 @@ Result<rmq::RemotingCommand> RemotingClient::call(const std::string& addr, rmq::
 
 Status RemotingClient::oneway(const std::string& addr, rmq::RemotingCommand req) {
     std::string frame = m_impl->prepare(req, rmq::k_flag_oneway);
-    spdlog::debug("oneway {} ({}) to {}", request_name(req.code), req.code, addr);
+    if (spdlog::should_log(spdlog::level::debug))
+        spdlog::debug("oneway {} ({}) to {}", request_name(req.code), req.code, addr);
     auto promise = std::make_shared<std::promise<Status>>();
     auto future = promise->get_future();
     asio::post(m_impl->io, [impl = m_impl.get(), addr, frame = std::move(frame), promise]() mutable {
