@@ -299,8 +299,8 @@ Status start_step(Context& ctx, NodeRun& n, const ProcessSpec& spec) {
         ++n.target_starts;
     if (!pid.ok())
         return std::move(pid).error().with("start " + node_label(node) + " on " + node.host);
-    // A service manager's start command returns at once: its PID says nothing about the broker.
-    n.started_pid = spec.stop_command.empty() ? *pid : 0;
+    // 0: the start command handed the process over (a service manager): its liveness is the listener's.
+    n.started_pid = *pid;
     return ok_status();
 }
 

@@ -171,22 +171,13 @@ std::string start_detached(const std::string& start_command, const std::string& 
     const std::string log = shell_quote(log_path);
     const std::string dir = shell_quote(dirname_of(log_path));
     // The release has no logs/ folder (operations fact 28): create it, and say so when that fails.
-    return std::string(k_alive_fn) + "if ! mkdir -p -- " + dir + " 2>/dev/null; then echo 'exited 0'; " +
+    return std::string(k_alive_fn) + "if ! mkdir -p -- " + dir + " 2>/dev/null; then echo 'exited 0 1'; " +
            "echo \"cannot create the log folder \"" + dir + "; exit 0; fi; " +
            "before=$(wc -c 2>/dev/null < " + log + ") || before=0; " +
            render_detached_start(start_command, log_path) + " pid=$!; sleep " + seconds_text(settle) +
-           "; if alive \"$pid\"; then echo \"started $pid\"; else echo \"exited $pid\"; tail -c +$((before + 1)) " +
+           "; if alive \"$pid\"; then echo \"started $pid\"; else wait \"$pid\"; echo \"exited $pid $?\"; " +
+           "tail -c +$((before + 1)) " +
            log + " 2>/dev/null | tail -n " + std::to_string(tail_lines) + "; fi";
-}
-
-std::string start_managed(const std::string& start_command, const std::string& log_path, int tail_lines) {
-    const std::string log = shell_quote(log_path);
-    const std::string dir = shell_quote(dirname_of(log_path));
-    return "if ! mkdir -p -- " + dir + " 2>/dev/null; then echo 'managed 1'; echo \"cannot create the log folder \"" +
-           dir + "; exit 0; fi; before=$(wc -c 2>/dev/null < " + log + ") || before=0; sh -c " +
-           shell_quote(start_command) + " >> " + log + " 2>&1 < /dev/null; st=$?; echo \"managed $st\"; " +
-           "if [ \"$st\" -ne 0 ]; then tail -c +$((before + 1)) " + log + " 2>/dev/null | tail -n " +
-           std::to_string(tail_lines) + "; fi";
 }
 
 std::string test_path(const std::string& path, const char* flag) {

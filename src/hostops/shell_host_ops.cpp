@@ -286,7 +286,6 @@ Result<int> ShellHostOps::start(const ProcessSpec& spec) {
     if (spec.start_command.empty() || spec.log_path.empty()) {
         return make_error(ErrorKind::invalid_input, "start command and log path are required").with(subject(spec));
     }
-    if (!spec.stop_command.empty()) return start_managed(spec);
     auto r = run(host_scripts::start_detached(spec.start_command, spec.log_path, m_options.start_settle,
                                               m_options.log_tail_lines),
                  m_options.start_settle + m_options.command_timeout);
@@ -294,6 +293,11 @@ Result<int> ShellHostOps::start(const ProcessSpec& spec) {
     const std::string out = r->out;
     const auto eol = out.find('\n');
     const std::string status = trim(out.substr(0, eol));
+    // "exited <pid> <status>": a command that hands the process over (a service manager's start)
+    // returns 0 at once; the engine then awaits the listener on the node's address.
+    if (status.rfind("exited ", 0) == 0 && status.size() > 2 && status.compare(status.size() - 2, 2, " 0") == 0 &&
+        status != "exited 0 1")
+        return 0;
     if (status.rfind("exited ", 0) == 0) {
         Error e = make_error(ErrorKind::rejected, "process exited within " +
                                                       std::to_string(m_options.start_settle.count()) +
@@ -315,18 +319,6 @@ Result<int> ShellHostOps::start(const ProcessSpec& spec) {
         return std::move(e).with(subject(spec)).with("start");
     }
     return pid;
-}
-
-Result<int> ShellHostOps::start_managed(const ProcessSpec& spec) {
-    auto r = run(host_scripts::start_managed(spec.start_command, spec.log_path, m_options.log_tail_lines),
-                 m_options.command_timeout);
-    if (!r.ok()) return std::move(r).error().with(subject(spec)).with("start");
-    const auto eol = r->out.find('\n');
-    const std::string status = trim(r->out.substr(0, eol));
-    if (status == "managed 0") return 0;  // the unit owns the process; the engine awaits its listener
-    Error e = make_error(ErrorKind::rejected, "service start command failed (" + status + "); see " + spec.log_path);
-    e.remark = eol == std::string::npos ? std::string() : trim(r->out.substr(eol + 1));
-    return std::move(e).with(subject(spec)).with("start");
 }
 
 Result<bool> ShellHostOps::yes_no(const std::string& command) {

@@ -112,9 +112,9 @@ public:
     virtual Status stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) = 0;
     // Creates the folder of spec.log_path, starts spec.start_command detached with output appended
     // there, and returns the PID it launched if that survives the settle time; a start that exits
-    // fails (rejected) quoting the last lines of the log. Does not look for the listener. With
-    // spec.stop_command set (a service manager), the start command runs to completion and 0 is
-    // returned on success: the unit owns the process.
+    // fails (rejected) quoting the last lines of the log. Does not look for the listener. A start
+    // command that returns status 0 within the settle time handed the process over (a service
+    // manager's start): 0 is returned and the caller awaits the listener.
     virtual Result<int> start(const ProcessSpec& spec) = 0;
     // True if <store_path>/abort exists.
     virtual Result<bool> abort_marker_present(const ProcessSpec& spec) = 0;

@@ -27,11 +27,6 @@ std::string signal_and_wait(int pid, const char* signal, int max_polls, std::chr
 std::string start_detached(const std::string& start_command, const std::string& log_path,
                            std::chrono::milliseconds settle, int tail_lines);
 
-// A service manager's start command (`systemctl start ...`) run to completion with its output
-// appended to log_path (folder created first): prints "managed <exit status>" and, on a non-zero
-// status, the last tail_lines lines it wrote. The unit, not this shell, owns the process.
-std::string start_managed(const std::string& start_command, const std::string& log_path, int tail_lines);
-
 // Lists the TCP sockets listening on port (`ss -ltnpH`, else /proc/net/tcp{,6} + /proc/<pid>/fd) and
 // dumps cmdline, cwd and ROCKETMQ_HOME of every owner; resolves spec_config and spec_home (realpath).
 // Output: see parse_listener_probe (process_identity.hpp); values are hex-encoded.

@@ -47,9 +47,6 @@ private:
     Result<ExecResult> run(const std::string& command, std::chrono::milliseconds timeout);
     Result<std::vector<int>> find_by_match(const std::string& match);
     Result<bool> yes_no(const std::string& command);
-    // start() with a service manager (spec.stop_command set): the start command runs to completion;
-    // returns 0 (no PID of ours) on exit status 0.
-    Result<int> start_managed(const ProcessSpec& spec);
     // identify() once the probe ran: the one readable owner of spec.address's port, resolved.
     Result<std::optional<ProcessIdentity>> identify_in(const ProcessSpec& spec, const ListenerProbe& probe,
                                                        const std::string& ip, int port);

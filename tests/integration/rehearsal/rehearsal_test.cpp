@@ -137,7 +137,7 @@ bool wait_for_file(const std::string& path, std::chrono::seconds timeout) {
 
 TEST_F(Rehearsal, RollingUpgradeUnderTrafficLosesNothing) {
     // When the whole rehearsal runs (4.8.0 -> 4.9.7, traffic throughout)
-    int rc = run("rehearse", rehearse_args({"--keep"}), 240s);
+    int rc = run("rehearse", rehearse_args({"--keep"}), 280s);
     auto report = parse_report(out("rehearse"));
 
     // Then it passes: nothing lost, every node at the target, every broker read-write
