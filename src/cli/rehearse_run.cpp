@@ -165,11 +165,12 @@ std::chrono::seconds traffic_length(const Plan& plan, int given_seconds) {
     std::chrono::milliseconds expected{0};
     for (const auto& n : plan.nodes) {
         if (n.skip) continue;
-        // A restart over SSH took 5-10 s per node on a loaded 2-core machine (stop, config, start).
-        expected += std::chrono::seconds(10);
+        // A node's steps over SSH (identify, stop, identify again, config, start, identify until it
+        // listens) took up to 28 s on a loaded 2-core machine.
+        expected += std::chrono::seconds(25);
         if (n.kind == NodeKind::broker) expected += plan.policy.drain.min_wait + plan.policy.drain.quiet_period;
     }
-    auto s = std::chrono::duration_cast<std::chrono::seconds>(expected * 3 / 2) + std::chrono::seconds(15);
+    auto s = std::chrono::duration_cast<std::chrono::seconds>(expected * 5 / 4) + std::chrono::seconds(15);
     return std::clamp(s, std::chrono::seconds(30), std::chrono::seconds(900));
 }
 

@@ -137,7 +137,7 @@ bool wait_for_file(const std::string& path, std::chrono::seconds timeout) {
 
 TEST_F(Rehearsal, RollingUpgradeUnderTrafficLosesNothing) {
     // When the whole rehearsal runs (4.8.0 -> 4.9.7, traffic throughout)
-    int rc = run("rehearse", rehearse_args({"--keep"}), 280s);
+    int rc = run("rehearse", rehearse_args({"--keep"}), 290s);
     auto report = parse_report(out("rehearse"));
 
     // Then it passes: nothing lost, every node at the target, every broker read-write
@@ -158,7 +158,7 @@ TEST_F(Rehearsal, RollingUpgradeUnderTrafficLosesNothing) {
 
 TEST_F(Rehearsal, OrchestratorKilledMidDrainResumesWithoutRestartingANodeTwice) {
     // Given a running cluster with traffic, and a separate `rmq-upgrade apply` driving the roll
-    auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "110"}));
+    auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "200"}));
     ASSERT_TRUE(wait_for_file(workdir() + "/ready", 60s)) << err("setup");
     const std::string inventory = workdir() + "/inventory.yaml";
     const std::string journal = workdir() + "/apply-journal";
@@ -260,7 +260,7 @@ int perm_of(const nlohmann::json& cluster, const std::string& addr) {
 }  // namespace
 
 TEST_F(Rehearsal, SighupDuringTheDrainRestoresWritePermissionAndResumeFinishes) {
-    auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "110"}));
+    auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "200"}));
     ASSERT_TRUE(wait_for_file(workdir() + "/ready", 60s)) << err("setup");
     const std::string journal = workdir() + "/apply-journal";
     auto& apply = start("apply", {"apply", "-i", workdir() + "/inventory.yaml", "--yes", "--journal", journal});
@@ -292,7 +292,7 @@ TEST_F(Rehearsal, SighupDuringTheDrainRestoresWritePermissionAndResumeFinishes) 
 }
 
 TEST_F(Rehearsal, OperatorRollbackOfAServingMasterDrainsItUnderLoad) {
-    auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "140"}));
+    auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "210"}));
     ASSERT_TRUE(wait_for_file(workdir() + "/ready", 60s)) << err("setup");
     const std::string journal = workdir() + "/apply-journal";
     ASSERT_EQ(run("apply", {"apply", "-i", workdir() + "/inventory.yaml", "--yes", "--journal", journal}, 200s), 0)
@@ -321,28 +321,4 @@ TEST_F(Rehearsal, OperatorRollbackOfAServingMasterDrainsItUnderLoad) {
         EXPECT_EQ(n["version"], n["name"].get<std::string>().rfind("broker-a", 0) == 0 ? "4.8.0" : "4.9.7");
         EXPECT_EQ(n["perm"], 6);
     }
-}
-
-TEST_F(Rehearsal, AnInheritedRocketmqHomeOfTheOldVersionDoesNotPickTheBinary) {
-    auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "110"}));
-    ASSERT_TRUE(wait_for_file(workdir() + "/ready", 60s)) << err("setup");
-    // When the orchestrator's environment (an operator's profile) exports the OLD home
-    SpawnOptions o;
-    o.argv = {RMQUP_CLI_BIN, "apply", "-i", workdir() + "/inventory.yaml", "--yes", "--journal",
-              workdir() + "/apply-journal"};
-    o.env = {{"ROCKETMQ_HOME", workdir() + "/homes/rocketmq-4.8.0"}};
-    o.stdout_path = m_dir + "/apply.out";
-    o.log_path = m_dir + "/apply.err";
-    auto apply = ChildProcess::spawn(o);
-    ASSERT_TRUE(apply.ok());
-    auto rc = apply->wait_for(200s);
-    ASSERT_TRUE(rc.ok());
-    // Then every node still comes up from the target home (the start sets ROCKETMQ_HOME)
-    EXPECT_EQ(*rc, 0) << err("apply");
-    cluster.signal(SIGTERM);
-    auto done = cluster.wait_for(200s);
-    ASSERT_TRUE(done.ok());
-    auto report = parse_report(out("setup"));
-    EXPECT_EQ(report["lost"], 0);
-    expect_cluster_at(report, "4.9.7");
 }
