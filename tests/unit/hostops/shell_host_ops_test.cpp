@@ -329,23 +329,39 @@ TEST_F(ShellHostOpsTest, StartCreatesTheLogFolderRunsDetachedAndReturnsTheLaunch
     EXPECT_EQ(*pid, 5000);
     ASSERT_EQ(shell.commands.size(), 1u);
     EXPECT_EQ(shell.commands[0],
-              k_alive + "if ! mkdir -p -- '/var/log/rmq' 2>/dev/null; then echo 'exited 0'; echo \"cannot create the "
+              k_alive + "if ! mkdir -p -- '/var/log/rmq' 2>/dev/null; then echo 'exited 0 1'; echo \"cannot create the "
                         "log folder \"'/var/log/rmq'; exit 0; fi; "
                         "before=$(wc -c 2>/dev/null < '/var/log/rmq/broker-a.out') || before=0; "
                         "mkdir -p -- '/var/log/rmq' && setsid nohup sh -c 'ROCKETMQ_HOME='\\''/opt/rocketmq-4.9.7'\\'' "
                         "sh '\\''/opt/rocketmq-4.9.7/bin/mqbroker'\\'' -c "
                         "'\\''/opt/conf/broker-a.properties'\\''' >> '/var/log/rmq/broker-a.out' 2>&1 < /dev/null & "
-                        "pid=$!; sleep 1.500; if alive \"$pid\"; then echo \"started $pid\"; else echo \"exited $pid\"; "
+                        "pid=$!; sleep 1.500; if alive \"$pid\"; then echo \"started $pid\"; else wait \"$pid\"; "
+              "echo \"exited $pid $?\"; "
                         "tail -c +$((before + 1)) '/var/log/rmq/broker-a.out' 2>/dev/null | tail -n 20; fi");
 }
 
 TEST_F(ShellHostOpsTest, StartThatExitsAtOnceIsRejectedWithTheLogTail) {
-    shell.reply("exited 5000\njava.net.BindException: Address already in use\n");
+    shell.reply("exited 5000 1\njava.net.BindException: Address already in use\n");
     auto pid = ops.start(spec);
     ASSERT_FALSE(pid.ok());
     EXPECT_EQ(pid.error().kind, ErrorKind::rejected);
     EXPECT_EQ(pid.error().remark, "java.net.BindException: Address already in use");
     EXPECT_EQ(shell.commands.size(), 1u);
+}
+
+TEST_F(ShellHostOpsTest, AStartCommandThatReturnsZeroAtOnceHandedTheProcessOver) {
+    // `systemctl start ...` returns 0 once the unit runs: no PID of ours, the caller awaits the listener.
+    shell.reply("exited 5000 0\n");
+    auto pid = ops.start(spec);
+    ASSERT_TRUE(pid.ok()) << pid.error().describe();
+    EXPECT_EQ(*pid, 0);
+}
+
+TEST_F(ShellHostOpsTest, AnUncreatableLogFolderIsNotAHandOver) {
+    shell.reply("exited 0 1\ncannot create the log folder '/var/log/rmq'\n");
+    auto pid = ops.start(spec);
+    ASSERT_FALSE(pid.ok());
+    EXPECT_EQ(pid.error().kind, ErrorKind::rejected);
 }
 
 TEST_F(ShellHostOpsTest, StartWithGarbledOutputIsAProtocolError) {
