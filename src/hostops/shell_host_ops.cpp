@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <thread>
 
 #include "rmqup/hostops/host_scripts.hpp"
 
@@ -125,18 +126,26 @@ Result<std::optional<ProcessIdentity>> ShellHostOps::identify(const ProcessSpec&
             .with(subject(spec))
             .with("identify");
     }
-    auto r = run(host_scripts::identify_listeners(where->second, spec.config_path, spec.home),
-                 m_options.command_timeout);
-    if (!r.ok()) return std::move(r).error().with(subject(spec)).with("identify");
-    auto probe = parse_listener_probe(r->out);
-    if (!probe.ok()) {
-        Error e = std::move(probe).error();
-        e.remark = trim(r->err);
-        return std::move(e).with(m_shell.describe()).with(subject(spec)).with("identify");
+    // A socket seen while its process starts or exits can have no readable owner for a moment:
+    // probe again a few times before calling it another user's process.
+    constexpr int k_probes = 3;
+    for (int attempt = 1;; ++attempt) {
+        auto r = run(host_scripts::identify_listeners(where->second, spec.config_path, spec.home),
+                     m_options.command_timeout);
+        if (!r.ok()) return std::move(r).error().with(subject(spec)).with("identify");
+        auto probe = parse_listener_probe(r->out);
+        if (!probe.ok()) {
+            Error e = std::move(probe).error();
+            e.remark = trim(r->err);
+            return std::move(e).with(m_shell.describe()).with(subject(spec)).with("identify");
+        }
+        auto found = identify_in(spec, *probe, where->first, where->second);
+        if (found.ok()) return found;
+        const bool unreadable = found.error().kind == ErrorKind::conflict &&
+                                found.error().describe().find("(another user's process)") != std::string::npos;
+        if (!unreadable || attempt >= k_probes) return std::move(found).error().with(subject(spec)).with("identify");
+        std::this_thread::sleep_for(m_options.poll_interval);
     }
-    auto found = identify_in(spec, *probe, where->first, where->second);
-    if (!found.ok()) return std::move(found).error().with(subject(spec)).with("identify");
-    return found;
 }
 
 Result<std::optional<ProcessIdentity>> ShellHostOps::identify_in(const ProcessSpec& spec, const ListenerProbe& probe,
