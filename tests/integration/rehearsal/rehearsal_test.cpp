@@ -159,7 +159,7 @@ TEST_F(Rehearsal, RollingUpgradeUnderTrafficLosesNothing) {
 TEST_F(Rehearsal, OrchestratorKilledMidDrainResumesWithoutRestartingANodeTwice) {
     // Given a running cluster with traffic, and a separate `rmq-upgrade apply` driving the roll
     auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "200"}));
-    ASSERT_TRUE(wait_for_file(workdir() + "/ready", 60s)) << err("setup");
+    ASSERT_TRUE(wait_for_file(workdir() + "/ready", 150s)) << err("setup");
     const std::string inventory = workdir() + "/inventory.yaml";
     const std::string journal = workdir() + "/apply-journal";
     ASSERT_EQ(run("plan", {"plan", "-i", inventory, "-o", workdir() + "/plan.json"}, 60s), 0) << out("plan") << err("plan");
@@ -201,7 +201,7 @@ TEST_F(Rehearsal, OrchestratorKilledMidDrainResumesWithoutRestartingANodeTwice) 
 
 TEST_F(Rehearsal, NewVersionThatCannotStartIsRolledBack) {
     // When the new version's brokers exit at start
-    int rc = run("rehearse", rehearse_args({"--target-fails-to-start", "--load-seconds", "45", "--keep"}), 200s);
+    int rc = run("rehearse", rehearse_args({"--target-fails-to-start", "--load-seconds", "45", "--keep"}), 290s);
     auto report = parse_report(out("rehearse"));
 
     // Then the rehearsal fails (not at the target) but the engine rolled back automatically
@@ -263,7 +263,7 @@ int perm_of(const nlohmann::json& cluster, const std::string& addr) {
 
 TEST_F(Rehearsal, SighupDuringTheDrainRestoresWritePermissionAndResumeFinishes) {
     auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "200"}));
-    ASSERT_TRUE(wait_for_file(workdir() + "/ready", 60s)) << err("setup");
+    ASSERT_TRUE(wait_for_file(workdir() + "/ready", 150s)) << err("setup");
     const std::string journal = workdir() + "/apply-journal";
     auto& apply = start("apply", {"apply", "-i", workdir() + "/inventory.yaml", "--yes", "--journal", journal});
     ASSERT_TRUE(wait_for_drain(journal, apply, 120s)) << err("apply");
@@ -296,7 +296,7 @@ TEST_F(Rehearsal, SighupDuringTheDrainRestoresWritePermissionAndResumeFinishes) 
 
 TEST_F(Rehearsal, OperatorRollbackOfAServingMasterDrainsItUnderLoad) {
     auto& cluster = start("setup", rehearse_args({"--setup-only", "--load-seconds", "210"}));
-    ASSERT_TRUE(wait_for_file(workdir() + "/ready", 60s)) << err("setup");
+    ASSERT_TRUE(wait_for_file(workdir() + "/ready", 150s)) << err("setup");
     const std::string journal = workdir() + "/apply-journal";
     ASSERT_EQ(run("apply", {"apply", "-i", workdir() + "/inventory.yaml", "--yes", "--journal", journal}, 200s), 0)
         << err("apply");
