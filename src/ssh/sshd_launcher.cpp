@@ -194,6 +194,12 @@ Status SshdInstance::write_files() {
            << "MaxStartups 50\n"
            << "LogLevel VERBOSE\n"
            << "Subsystem sftp internal-sftp\n";
+    if (m_options.isolated_home) {
+        std::error_code ec;
+        std::filesystem::create_directory(session_home(), ec);
+        if (ec) return make_error(ErrorKind::io, "cannot create " + session_home() + ": " + ec.message());
+        config << "SetEnv HOME=" << session_home() << "\n";
+    }
     if (!config) return make_error(ErrorKind::io, "cannot write " + m_dir + "/sshd_config");
     config.close();
 

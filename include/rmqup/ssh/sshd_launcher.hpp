@@ -20,6 +20,11 @@ struct SshdOptions {
     Secret key_passphrase;                        // passphrase of the generated user key (empty: none)
     std::chrono::milliseconds start_timeout{10000};
     std::string sshd_path = "/usr/sbin/sshd";
+    // true: sessions get HOME=<dir>/home (an empty folder), so the user's dotfiles cannot change or block
+    // the commands: bash reads ~/.bashrc even for `ssh host cmd` (Debian builds it with SSH_SOURCE_BASHRC),
+    // and a .bashrc that waits (pyenv's `rehash` on a stale lock waits 60 s) stalls every command.
+    // The login directory stays the user's home. false: the user's own HOME, as on a real host.
+    bool isolated_home = true;
 };
 
 class SshdInstance {
@@ -49,6 +54,8 @@ public:
     // The generated user private key (its public key is authorized).
     std::string identity_file() const { return m_dir + "/id_ed25519"; }
     std::string log_path() const { return m_dir + "/sshd.log"; }
+    // HOME of the sessions when SshdOptions::isolated_home (an empty folder in dir()).
+    std::string session_home() const { return m_dir + "/home"; }
 
 private:
     Status write_files();

@@ -102,6 +102,15 @@ TEST_F(SshTest, CommandSucceeds) {
     EXPECT_EQ(again->out, "again\n");
 }
 
+// The test sshd's sessions read no dotfiles of the user running the suite: bash sources ~/.bashrc for
+// commands from sshd, and one that waits (a stale pyenv rehash lock) stalled every SSH test in CI.
+TEST_F(SshTest, SessionsGetTheInstancesOwnHomeButTheUsersLoginDirectory) {
+    SshShell shell(config_for(sshd()));
+    auto r = shell.exec("echo \"$HOME\"; pwd", with_timeout(5s));
+    ASSERT_TRUE(r.ok()) << r.error().describe() << " | " << r.error().remark;
+    EXPECT_EQ(r->out, sshd().session_home() + "\n" + login_home() + "\n");
+}
+
 TEST_F(SshTest, NonZeroExitIsAResultNotAnError) {
     SshShell shell(config_for(sshd()));
     auto r = shell.exec("echo oops >&2; exit 7", with_timeout(5s));
