@@ -11,6 +11,7 @@ enum class ExitCode : int {
     failed = 1,          // the operation failed, or `plan` found blocking checks
     invalid_input = 2,   // bad inventory, flags or plan file: nothing was contacted or changed
     unreachable = 3,     // the cluster or a host could not be reached
+    awaiting_approval = 4,  // the run stopped at an approval gate: `rmq-upgrade resume --approve` continues
     interrupted = 130,   // Ctrl-C
 };
 

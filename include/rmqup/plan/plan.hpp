@@ -39,12 +39,31 @@ struct Timeouts {
     std::chrono::milliseconds verify{60000};
 };
 
+// Checked before every new wave of brokers (docs/engine.md "Gates").
+struct HealthGate {
+    // The cluster's put TPS (sum of every master's 10 s window) must be at least this fraction of the
+    // baseline measured before the first change; 0 disables the TPS part. Every node already done must
+    // still be registered at the target version with brokerPermission 6 either way.
+    double min_put_tps_ratio = 0.5;
+};
+
 struct Policy {
     NameServerOrder nameserver_order = NameServerOrder::first;
     bool slaves_first = true;
-    int batch_size = 1;                               // broker groups rolled together
+    int batch_size = 1;                               // deprecated: inventory `batchSize`, see parallel
+    // Broker groups restarted at the same time in one wave (Plan::batches); 1 = one node at a time.
+    // The planner proves each wave against the live topic routes (docs/plan.md "Waves").
+    int parallel = 1;
+    int max_per_host = 1;                             // nodes of one host restarting in the same wave
     std::optional<std::string> canary_group;          // brokerName rolled first, then pause
-    std::chrono::milliseconds pause_after_canary{0};  // 0 = no pause
+    // Observation window after the canary group (the cluster's TPS is sampled), before its gate.
+    std::chrono::milliseconds pause_after_canary{0};
+    // Approval gates: the run stops (journal `awaiting_approval`, exit code 4) until
+    // `rmq-upgrade resume --approve`. Waves are numbered from 1 in Plan::batches order.
+    bool approve_after_canary = false;                // inventory `pauseAfterCanary`
+    std::vector<int> pause_after_waves;               // inventory `pauseAfter: [2, 5]`
+    bool pause_after_every_wave = false;              // inventory `pauseAfter: every`
+    HealthGate health_gate;
     DrainPolicy drain;
     Timeouts timeouts;
     std::optional<std::string> probe_topic;           // verification message topic
@@ -112,7 +131,12 @@ struct Plan {
     Policy policy;
     std::vector<HostAccess> hosts;
     std::vector<PlanNode> nodes;           // in execution order
-    std::vector<std::vector<std::string>> batches;  // node ids rolled together, in order
+    // Waves in order: the node ids of one wave restart concurrently when policy.parallel > 1, one
+    // after another otherwise. Nodes not in any wave (skipped) are never touched.
+    std::vector<std::vector<std::string>> batches;
+    // One line per wave (same index as batches) saying why the wave is safe, e.g. "every topic keeps
+    // >= 1 writable group; tightest: TopicX keeps 1 of 3"; may be empty for a single-node wave.
+    std::vector<std::string> batch_proofs;
     std::vector<CheckFinding> findings;
     std::string acl_access_key_ref;        // reference only
     std::string acl_secret_key_ref;        // reference only
