@@ -118,10 +118,10 @@ namespace {
 
 TEST(Report, JournalRecordsBecomePhaseEventsForAResumedRoll) {
     std::vector<JournalRecord> recs = {
-        {1, 100, RecordKind::run_started, "", Phase::pending, Phase::pending, "apply", ""},
-        {2, 200, RecordKind::phase, "broker:a:0", Phase::drain, Phase::confirm_read_only, "", ""},
-        {3, 300, RecordKind::note, "broker:a:0", Phase::drain, Phase::drain, "note", ""},
-        {4, 400, RecordKind::phase, "broker:a:0", Phase::paused, Phase::drain, "interrupted", ""},
+        {1, 100, RecordKind::run_started, "", Phase::pending, Phase::pending, "apply", "", "", 0},
+        {2, 200, RecordKind::phase, "broker:a:0", Phase::drain, Phase::confirm_read_only, "", "", "", 0},
+        {3, 300, RecordKind::note, "broker:a:0", Phase::drain, Phase::drain, "note", "", "", 0},
+        {4, 400, RecordKind::phase, "broker:a:0", Phase::paused, Phase::drain, "interrupted", "", "", 0},
     };
     auto ev = journal_events(recs);
     ASSERT_EQ(ev.size(), 2u);
