@@ -9,6 +9,7 @@
 
 #include "gates.hpp"
 #include "node_flow.hpp"
+#include "progress.hpp"
 #include "rmqup/plan/plan_io.hpp"
 
 namespace rmqup::engine {
@@ -185,7 +186,8 @@ int severity(RunStatus s) {
 
 // Runs the nodes of one wave on their own threads; every node's flow ends (done, rolled back,
 // paused) before this returns. The manual clock moves only when all of them wait.
-Result<RunStatus> run_concurrently(Context& ctx, const std::vector<NodeRun*>& todo, const States& states) {
+Result<RunStatus> run_concurrently(Context& ctx, const std::vector<NodeRun*>& todo, const States& states,
+                                   detail::ProgressTracker& progress) {
     std::vector<std::optional<Result<RunStatus>>> results(todo.size());
     std::vector<std::exception_ptr> thrown(todo.size());
     ctx.clock().begin_concurrent(static_cast<int>(todo.size()));
@@ -195,6 +197,7 @@ Result<RunStatus> run_concurrently(Context& ctx, const std::vector<NodeRun*>& to
         threads.emplace_back([&, i] {
             try {
                 results[i] = run_one(ctx, *todo[i], states);
+                progress.node_finished(*todo[i]);
             } catch (...) {
                 thrown[i] = std::current_exception();  // rethrown on the caller's thread below
             }
@@ -233,7 +236,8 @@ Status check_wave(Context& ctx, const std::vector<NodeRun*>& todo) {
     return ok_status();
 }
 
-Result<RunStatus> run_wave(Context& ctx, const std::vector<NodeRun*>& todo, const States& states) {
+Result<RunStatus> run_wave(Context& ctx, const std::vector<NodeRun*>& todo, const States& states,
+                           detail::ProgressTracker& progress) {
     if (ctx.interrupted())
         return RunStatus::interrupted;
     // Dry runs record one node after another: the recording adapters describe, they do not race.
@@ -241,12 +245,14 @@ Result<RunStatus> run_wave(Context& ctx, const std::vector<NodeRun*>& todo, cons
         todo.size() > 1 && ctx.plan().policy.parallel > 1 && ctx.mode() == RunMode::live;
     if (concurrent) {
         RMQUP_TRY(check_wave(ctx, todo));
-        return run_concurrently(ctx, todo, states);
+        return run_concurrently(ctx, todo, states, progress);
     }
     for (NodeRun* n : todo) {
         if (ctx.interrupted())
             return RunStatus::interrupted;
         auto r = run_one(ctx, *n, states);
+        if (r.ok())
+            progress.node_finished(*n);
         if (!r.ok() || *r != RunStatus::completed)
             return r;
     }
@@ -341,6 +347,7 @@ Result<RunStatus> drive(Context& ctx, const States& states, const GateState& jou
         return std::move(baseline).error();
     gates.baseline = *baseline;
     const auto waves = batches_of(ctx.plan());
+    detail::ProgressTracker progress(ctx, waves);
     bool canary_pending = pol.canary_group.has_value();  // its gate not yet passed in this drive
     NodeRun* last = nullptr;
     for (std::size_t w = 0; w < waves.size(); ++w) {
@@ -353,7 +360,11 @@ Result<RunStatus> drive(Context& ctx, const States& states, const GateState& jou
             if (!h.ok() || *h != RunStatus::completed)
                 return h;
         }
-        auto r = run_wave(ctx, todo, states);
+        if (!todo.empty())
+            progress.wave_started(wave_no, todo);
+        auto r = run_wave(ctx, todo, states, progress);
+        if (!todo.empty())
+            progress.wave_ended();
         if (!r.ok() || *r != RunStatus::completed)
             return r;
         for (const auto& id : waves[w])

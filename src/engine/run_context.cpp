@@ -136,6 +136,11 @@ Status Context::gate_record(JournalRecord r) {
     return m_deps.journal.append(r);
 }
 
+void Context::report(const Event& e) {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
+    m_deps.reporter.report(e);
+}
+
 void Context::say(Level level, const NodeRun* n, const std::string& text) {
     std::lock_guard<std::recursive_mutex> lock(m_mu);
     Event e;

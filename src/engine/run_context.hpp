@@ -48,6 +48,8 @@ public:
     // A journal note (no phase change) and a reporter message.
     Status note(NodeRun& n, const std::string& text);
     void say(Level level, const NodeRun* n, const std::string& text);
+    // Reports e as it is (progress events).
+    void report(const Event& e);
     Status run_record(RecordKind kind, const std::string& text, const std::string& plan_hash = {});
     // Journals a gate or baseline record as given (wall time set here).
     Status gate_record(JournalRecord r);

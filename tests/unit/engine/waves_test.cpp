@@ -2,6 +2,7 @@
 // clock; a failure in one lets the others finish and starts no new wave; a crash mid-wave resumes;
 // the health gate and the approval gates stop between waves.
 #include <functional>
+#include <sstream>
 #include <thread>
 
 #include "harness.hpp"
@@ -308,6 +309,63 @@ TEST(Gates, TheHealthGatePausesWhenAFinishedBrokerIsNoLongerAtTheTarget) {
     ASSERT_FALSE(s->failures.empty());
     EXPECT_NE(s->failures.back().find("broker-a@1"), std::string::npos) << s->failures.back();
     EXPECT_EQ(h.cluster.count("update_broker_config"), 0);
+}
+
+}  // namespace
+}  // namespace rmqup::test
+
+namespace rmqup::test {
+namespace {
+
+std::vector<engine::Progress> progress_events(const engine::CollectingReporter& r) {
+    std::vector<engine::Progress> out;
+    for (const auto& e : r.events())
+        if (e.kind == engine::EventKind::progress)
+            out.push_back(e.progress);
+    return out;
+}
+
+TEST(Progress, EveryWaveAndNodeReportsNodeNOfMWaveKOfKAndAShrinkingEta) {
+    Harness h;
+    make_parallel(h.plan);
+    auto s = h.apply();
+    ASSERT_TRUE(s.ok());
+    ASSERT_EQ(s->status, engine::RunStatus::completed);
+    auto p = progress_events(h.reporter);
+    // 4 wave starts + 6 finished nodes.
+    ASSERT_EQ(p.size(), 10u);
+    EXPECT_EQ(p.front().nodes_done, 0);
+    EXPECT_EQ(p.front().nodes_total, 6);
+    EXPECT_EQ(p.front().wave, 1);
+    EXPECT_EQ(p.front().waves_total, 4);
+    EXPECT_GT(p.front().eta_ms, 0);
+    EXPECT_EQ(p.back().nodes_done, 6);
+    EXPECT_EQ(p.back().wave, 4);
+    EXPECT_EQ(p.back().eta_ms, 0);
+    for (std::size_t i = 1; i < p.size(); ++i) {
+        EXPECT_GE(p[i].nodes_done, p[i - 1].nodes_done);
+        EXPECT_GE(p[i].elapsed_ms, p[i - 1].elapsed_ms);
+    }
+    // The first estimate is of the right order: the real (virtual) run time within a factor of 3.
+    const double real = static_cast<double>(s->ended_ms - s->started_ms);
+    EXPECT_GT(static_cast<double>(p.front().eta_ms), real / 3);
+    EXPECT_LT(static_cast<double>(p.front().eta_ms), real * 3);
+}
+
+TEST(Progress, TheTerminalAndTheEventsFileCarryTheSameFields) {
+    engine::Event e;
+    e.kind = engine::EventKind::progress;
+    e.wall_ms = 1700000000000;
+    e.progress = {5, 12, 3, 7, 250000, 370000};
+    std::ostringstream term;
+    engine::TerminalReporter(term).report(e);
+    EXPECT_NE(term.str().find("progress: 5 of 12 nodes done, wave 3 of 7, elapsed 4m10s, about 6m10s to go"),
+              std::string::npos)
+        << term.str();
+    const std::string json = engine::event_to_json(e);
+    for (const char* field : {"\"nodes_done\":5", "\"nodes_total\":12", "\"wave\":3", "\"waves_total\":7",
+                              "\"elapsed_ms\":250000", "\"eta_ms\":370000"})
+        EXPECT_NE(json.find(field), std::string::npos) << json;
 }
 
 }  // namespace
