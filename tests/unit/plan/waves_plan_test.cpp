@@ -217,6 +217,7 @@ TEST(WavesPlan, TheParallelWavesExamplePlansLive) {
               "  wave 8: broker-4@0, broker-6@0 — every topic keeps >= 1 writable group except 1 on one group only "
               "(single-group-topic); tightest: Payments keeps 2 of 3")
         << text;
+    EXPECT_NE(text.find("Node 5/14, wave 5: slave broker-2@1 10.0.0.13:10921 on host mq3"), std::string::npos);
     EXPECT_FALSE(finding(*plan, "waves-unproven"));
 }
 
