@@ -431,6 +431,11 @@ void InventoryParser::parse_pause_after_canary(const YAML::Node& n) {
     auto v = n["pauseAfterCanary"];
     if (!v || v.IsNull()) return;
     auto& p = m_inv.policy;
+    if (!n["canary"] || n["canary"].IsNull()) {
+        m_r.error(v.Mark(), "'pauseAfterCanary' without 'canary': there is no canary group to stop after; allowed: "
+                            "set canary (the group rolled first, alone), or use pauseAfter with wave numbers");
+        return;
+    }
     if (v.IsScalar() && (v.Scalar() == "true" || v.Scalar() == "false")) {
         p.approve_after_canary = v.Scalar() == "true";
         return;

@@ -144,7 +144,7 @@ TEST(InventoryParse, WaveKeys) {
     EXPECT_DOUBLE_EQ(p.health_gate.min_put_tps_ratio, 0.25);
     EXPECT_TRUE(r->warnings.empty());
 
-    auto every = parse_inventory(with_policy("  pauseAfter: every\n  pauseAfterCanary: false\n"), "w.yaml");
+    auto every = parse_inventory(with_policy("  pauseAfter: every\n  canary: b\n  pauseAfterCanary: false\n"), "w.yaml");
     ASSERT_TRUE(every.ok()) << every.error().message;
     EXPECT_TRUE(every->policy.pause_after_every_wave);
     EXPECT_FALSE(every->policy.approve_after_canary);
@@ -174,8 +174,11 @@ TEST(InventoryParse, WaveKeysRefusedWithTheirLocation) {
         {"  pauseAfter: [2, 0]\n",
          at(1, 19) + "'pauseAfter' holds '0', not a wave number; allowed: a list of wave numbers from 1 (as the plan "
                      "prints them), e.g. [2, 5], or every"},
-        {"  pauseAfterCanary: soon\n",
-         at(1, 21) + "'pauseAfterCanary' must be true, false or a duration, got 'soon'; allowed: true (stop for approval "
+        {"  pauseAfterCanary: true\n",
+         at(1, 21) + "'pauseAfterCanary' without 'canary': there is no canary group to stop after; allowed: set canary "
+                     "(the group rolled first, alone), or use pauseAfter with wave numbers"},
+        {"  canary: b\n  pauseAfterCanary: soon\n",
+         at(2, 21) + "'pauseAfterCanary' must be true, false or a duration, got 'soon'; allowed: true (stop for approval "
                      "after the canary), a duration such as 10m (observe that long, then stop for approval), false"},
         {"  healthGate: {minPutTpsRatio: 1.5}\n",
          at(1, 32) + "'minPutTpsRatio' must be between 0 and 1, got '1.5'; allowed: a fraction of the pre-roll put TPS, "

@@ -5,6 +5,7 @@
 
 #include "plan_fixture.hpp"
 #include "plan/duration_text.hpp"
+#include "plan/plan_json.hpp"
 #include "rmqup/plan/plan_io.hpp"
 #include "rmqup/plan/render.hpp"
 
@@ -174,6 +175,25 @@ TEST(WavesPlan, PlanFileKeepsEveryWaveFieldUnderItsHash) {
     auto every_back = plan_from_json(plan_to_json(every), "plan.json");
     ASSERT_TRUE(every_back.ok());
     EXPECT_TRUE(every_back->policy.pause_after_every_wave);
+}
+
+TEST(WavesPlan, APlanFileFromBeforeWavesReadsAsOneGroupAtATime) {
+    auto admin = disjoint_topics();
+    auto tree = nlohmann::json::parse(plan_to_json(plan_of(std::string(k_two_groups) + "policy: {parallel: 2}\n", &admin)));
+    tree.erase("hash");
+    tree.erase("batchProofs");
+    for (const char* key : {"parallel", "maxPerHost", "approveAfterCanary", "pauseAfterWaves", "pauseAfterEveryWave", "healthGate"})
+        tree["policy"].erase(key);
+    auto old = plan_detail::plan_from_tree(tree);
+    ASSERT_TRUE(old.ok()) << old.error().describe();
+    EXPECT_EQ(old->policy.parallel, 1);
+    EXPECT_EQ(old->policy.max_per_host, 1);
+    EXPECT_FALSE(old->policy.approve_after_canary);
+    EXPECT_TRUE(old->policy.pause_after_waves.empty());
+    EXPECT_DOUBLE_EQ(old->policy.health_gate.min_put_tps_ratio, 0.5);
+    EXPECT_TRUE(old->batch_proofs.empty());
+    tree["batchProofs"] = {"only one"};
+    EXPECT_FALSE(plan_detail::plan_from_tree(tree).ok());  // one proof per wave, or none
 }
 
 // plans/parallel-waves.yaml against a live cluster: Payments on broker-2/3/4, Orders on
