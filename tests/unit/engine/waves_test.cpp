@@ -50,7 +50,7 @@ TEST(ManualClockConcurrency, TwoThreadsSleepingTogetherTakeTheLongerSleepNotTheS
     EXPECT_EQ(clock.now(), Millis(46000));
 }
 
-TEST(Waves, TheMastersOfAWaveDrainAtTheSameTimeAndTheRollIsShorter) {
+TEST(ParallelWaves, TheMastersOfAWaveDrainAtTheSameTimeAndTheRollIsShorter) {
     Harness serial;
     auto one = serial.apply();
     ASSERT_TRUE(one.ok());
@@ -79,7 +79,7 @@ TEST(Waves, TheMastersOfAWaveDrainAtTheSameTimeAndTheRollIsShorter) {
     EXPECT_LT(s->ended_ms - s->started_ms, (one->ended_ms - one->started_ms) * 3 / 4);
 }
 
-TEST(Waves, AFailureInOneNodeLetsTheOtherFinishAndStartsNoNewWave) {
+TEST(ParallelWaves, AFailureInOneNodeLetsTheOtherFinishAndStartsNoNewWave) {
     Harness h;
     make_parallel(h.plan);
     // broker-b's slave cannot start the target: it is rolled back; broker-a's slave finishes.
@@ -99,7 +99,7 @@ TEST(Waves, AFailureInOneNodeLetsTheOtherFinishAndStartsNoNewWave) {
     h.expect_no_silent_read_only(*s);
 }
 
-TEST(Waves, AMasterFailingMidWaveIsRolledBackWhileTheOtherMasterFinishesWritable) {
+TEST(ParallelWaves, AMasterFailingMidWaveIsRolledBackWhileTheOtherMasterFinishesWritable) {
     Harness h;
     make_parallel(h.plan);
     h.cluster.fail("start", 1, 100, "rocketmq-4.9.7/bin/mqbroker -c /opt/conf/broker-b-0");
@@ -118,7 +118,7 @@ TEST(Waves, AMasterFailingMidWaveIsRolledBackWhileTheOtherMasterFinishesWritable
     h.expect_no_silent_read_only(*s);
 }
 
-TEST(Waves, CtrlCDuringTheMastersWaveRestoresBothThenResumeFinishesWithoutDoubleRestarts) {
+TEST(ParallelWaves, CtrlCDuringTheMastersWaveRestoresBothThenResumeFinishesWithoutDoubleRestarts) {
     Harness h;
     make_parallel(h.plan);
     h.cluster.on_call = [&](const std::string& op, const std::string& arg) {
@@ -164,7 +164,7 @@ private:
     size_t m_crash_at;
 };
 
-TEST(Waves, ACrashAtAnyRecordOfAParallelRollThenResumeFinishesWithoutDoubleRestarts) {
+TEST(ParallelWaves, ACrashAtAnyRecordOfAParallelRollThenResumeFinishesWithoutDoubleRestarts) {
     size_t total = 0;
     {
         Harness h;
@@ -200,7 +200,7 @@ TEST(Waves, ACrashAtAnyRecordOfAParallelRollThenResumeFinishesWithoutDoubleResta
     }
 }
 
-TEST(Waves, TwoMembersOfOneGroupInAParallelWaveAreRefusedBeforeAnyChange) {
+TEST(ParallelWaves, TwoMembersOfOneGroupInAParallelWaveAreRefusedBeforeAnyChange) {
     Harness h;
     h.plan.policy.parallel = 2;  // the default test plan puts slave and master in one batch
     auto s = h.apply();
