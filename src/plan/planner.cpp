@@ -15,17 +15,21 @@ namespace {
 using plan_detail::ClusterView;
 
 // The live placement the waves are proved against: every non-system topic with the groups whose
-// master holds writable queues of it. Unknown when a master's topic config could not be read.
+// master holds writable queues of it. As in a route, a master whose brokerPermission lacks write
+// (left read-only) holds no writable queue. Unknown when a master's topic config was not read.
 TopicRoutes wave_topics(const ClusterView& view, const Inventory& inv, std::vector<WaveTopic>& out) {
+    std::vector<char> broker_writable(view.groups.size(), 1);
     for (std::uint32_t g = 0; g < view.groups.size(); ++g) {
         if (view.master_address[g].empty() || !view.topics_read.count(view.master_address[g])) return TopicRoutes::unknown;
+        auto perm = view.broker_perm.find(view.master_address[g]);
+        if (perm != view.broker_perm.end()) broker_writable[g] = (perm->second & rmq::k_perm_write) != 0;
     }
     out.reserve(view.topics.size());
     for (const auto& [name, placements] : view.topics) {
         if (plan_detail::is_system_topic(name, view, inv)) continue;
         WaveTopic t{name, {}};
         for (const auto& p : placements) {
-            if ((p.perm & rmq::k_perm_write) != 0 && p.write_queues > 0) t.writable_groups.push_back(p.group);
+            if ((p.perm & rmq::k_perm_write) != 0 && p.write_queues > 0 && broker_writable[p.group]) t.writable_groups.push_back(p.group);
         }
         if (t.writable_groups.empty()) continue;
         std::sort(t.writable_groups.begin(), t.writable_groups.end());

@@ -52,6 +52,14 @@ TEST(WavesPlan, ASharedTopicKeepsTheMastersApart) {
     EXPECT_FALSE(plan_blocked(plan));
 }
 
+TEST(WavesPlan, AReadOnlyMasterHoldsNoWritableQueue) {
+    auto admin = healthy_two_groups();  // "Shared" on both groups
+    admin.find("127.0.0.2:10911")->perm = 4;  // broker-b's master left read-only: Shared is writable on broker-a only
+    auto plan = plan_of(std::string(k_two_groups) + "policy: {parallel: 2}\n", &admin);
+    EXPECT_EQ(plan.batches[3], (std::vector<std::string>{"broker:broker-a:0", "broker:broker-b:0"}));
+    EXPECT_EQ(plan.batch_proofs[3], "every topic keeps >= 1 writable group except 1 on one group only (single-group-topic)");
+}
+
 TEST(WavesPlan, AnUnreadableMastersTopicsLeaveTheWavesUnproven) {
     auto admin = disjoint_topics();
     admin.find("127.0.0.2:10911")->down = true;  // broker-b's master answers nothing
