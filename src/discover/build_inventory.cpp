@@ -174,8 +174,15 @@ std::vector<HostQuery> host_queries(const ClusterReading& cluster, const std::ve
     for (const auto& b : cluster.brokers) {
         add(NodeQuery{ProcessKind::broker, "broker " + member_name(b), b.address, running_version(b)});
     }
+    std::set<std::string> versions;
+    for (const auto& b : cluster.brokers) {
+        if (auto v = running_version(b); !v.empty()) versions.insert(v);
+    }
     std::vector<HostQuery> out;
-    for (auto& [name, q] : by_host) out.push_back(std::move(q));
+    for (auto& [name, q] : by_host) {
+        q.cluster_versions.assign(versions.begin(), versions.end());
+        out.push_back(std::move(q));
+    }
     return out;
 }
 

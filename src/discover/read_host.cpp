@@ -105,14 +105,26 @@ HostReading read_host(HostOps& ops, const HostQuery& q) {
     }
     if (r.error) return r;
 
+    // One facts call for the Java, the current homes and the target homes derived from the versions
+    // the cluster runs; a second only when a home's jars name a release nobody runs.
     FactsRequest request;
-    std::set<std::string> homes;
+    std::set<std::string> asked;
     for (const auto& f : r.nodes) {
         if (!f.identity) continue;
         if (request.java_home.empty()) request.java_home = f.java_home;
-        if (!f.identity->home.empty() && homes.insert(f.identity->home).second) request.homes.push_back(f.identity->home);
+        if (!f.identity->home.empty() && asked.insert(f.identity->home).second) request.homes.push_back(f.identity->home);
     }
     if (request.homes.empty() && request.java_home.empty()) return r;  // nothing running here to read
+    const std::vector<std::string> current = request.homes;
+    auto add_targets = [&](FactsRequest& to, const std::string& home, const std::vector<std::string>& versions) {
+        for (const auto& v : versions) {
+            auto t = derive_target_home(home, v, q.target_version);
+            if (t && asked.insert(*t).second) to.homes.push_back(*t);
+        }
+    };
+    if (!q.target_version.empty()) {
+        for (const auto& home : current) add_targets(request, home, q.cluster_versions);
+    }
     auto facts = ops.facts(request);
     if (!facts) {
         r.error = std::move(facts).error().with("host " + q.name);
@@ -121,19 +133,14 @@ HostReading read_host(HostOps& ops, const HostQuery& q) {
     r.java = facts->java;
     r.homes = facts->homes;
     if (q.target_version.empty()) return r;
-
-    FactsRequest targets;
-    targets.java_home = request.java_home;
+    FactsRequest more;
+    more.java_home = request.java_home;
     for (const auto& f : r.nodes) {
-        if (!f.identity) continue;
-        for (const auto& v : versions_of(f, r.homes)) {
-            auto t = derive_target_home(f.identity->home, v, q.target_version);
-            if (t && homes.insert(*t).second) targets.homes.push_back(*t);
-        }
+        if (f.identity) add_targets(more, f.identity->home, versions_of(f, r.homes));
     }
-    if (targets.homes.empty()) return r;
-    auto more = ops.facts(targets);
-    if (more) r.homes.insert(r.homes.end(), more->homes.begin(), more->homes.end());
+    if (more.homes.empty()) return r;
+    auto extra = ops.facts(more);
+    if (extra) r.homes.insert(r.homes.end(), extra->homes.begin(), extra->homes.end());
     return r;
 }
 

@@ -96,6 +96,8 @@ struct HostQuery {
     std::string address;  // what the transport connects to
     std::vector<NodeQuery> nodes;
     std::string target_version;  // "" when --to was not given
+    std::vector<std::string> cluster_versions;  // every broker's running version: target homes are
+                                                // derived from them before the homes are read
 };
 
 struct NodeFacts {

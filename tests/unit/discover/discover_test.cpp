@@ -193,6 +193,25 @@ TEST_F(Discover, TheTargetHomeIsDerivedFromTheCurrentHomesNameAndMarkedAssumed) 
         << yaml;
 }
 
+TEST_F(Discover, EachHostIsAskedForJavaAndHomesOnceWhenTheRunningVersionsNameTheTargetHome) {
+    run();
+    const auto& requests = fleet.machines["10.0.0.2"].facts_requests;
+    ASSERT_EQ(requests.size(), 1u);
+    EXPECT_EQ(requests[0].java_home, k_java_home);
+    EXPECT_EQ(requests[0].homes, (std::vector<std::string>{k_old_home, k_new_home}));
+}
+
+TEST_F(Discover, ANameServerHomeNamedAfterAReleaseNoBrokerRunsIsAskedAgain) {
+    auto& ns = fleet.machines["10.0.0.1"];
+    ns.listeners["10.0.0.1:9876"].home = "/opt/rocketmq-4.7.1";
+    ns.homes["/opt/rocketmq-4.7.1"] = "4.7.1";
+    auto inv = run();
+    ASSERT_EQ(ns.facts_requests.size(), 2u);
+    EXPECT_EQ(ns.facts_requests[1].homes, (std::vector<std::string>{k_new_home}));
+    EXPECT_EQ(inv.hosts[0].target_home.value, k_new_home);
+    EXPECT_EQ(inv.hosts[0].target_home.origin, Origin::assumed);
+}
+
 TEST(DeriveTargetHome, ReplacesTheVersionInTheLastPathComponentOnly) {
     using discover::derive_target_home;
     EXPECT_EQ(derive_target_home("/opt/rocketmq-4.8.0", "4.8.0", "4.9.7"), "/opt/rocketmq-4.9.7");

@@ -28,6 +28,7 @@ struct FakeMachine {
     JavaFacts java;
     std::optional<Error> unreachable;                      // every call fails with this
     std::vector<std::string> identified;                   // addresses asked to identify()
+    std::vector<FactsRequest> facts_requests;
 };
 
 class FakeMachineOps final : public HostOps {
@@ -64,6 +65,7 @@ public:
     Result<bool> path_exists(const std::string&) override { return unused(); }
     Result<HostFacts> facts(const FactsRequest& request) override {
         if (m_m.unreachable) return *m_m.unreachable;
+        m_m.facts_requests.push_back(request);
         HostFacts f;
         f.java = m_m.java;
         for (const auto& h : request.homes) {
