@@ -65,6 +65,8 @@ Status make_options(const DiscoverFlags& f, const GlobalOptions& g, discover::Di
         o.target_version = v->str();
     }
     o.access.transport = f.transport;
+    // SSH hosts run their own probes (16 sessions at a time); local ones all run on this machine.
+    o.host_workers = f.transport == "local" ? 4 : 16;
     o.access.user = f.ssh_user.empty() && f.transport == "ssh" ? env_or_empty("USER") : f.ssh_user;
     if (f.transport == "ssh" && o.access.user.empty()) {
         return make_error(ErrorKind::invalid_input, "no SSH user: give --ssh-user").with("option --ssh-user");

@@ -152,7 +152,7 @@ struct DiscoverOptions {
     std::string target_version;  // "" = placeholder
     AccessDefaults access;
     std::optional<AclReferences> acl;
-    int host_workers = 8;        // hosts read at the same time
+    int host_workers = 16;       // hosts read at the same time (each its own session)
 };
 
 struct DiscoveredNode {
