@@ -175,6 +175,16 @@ TEST_F(DiscoverRealProcesses, TheDiscoveredInventoryValidatesAndPlansReadyWithou
               << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t_validate).count()
               << " ms\n";
 
+    // without --to the file is written with placeholders (exit 1) that validate refuses (exit 2)
+    const std::string partial = m_dir + "/partial.yaml";
+    ASSERT_EQ(run("partial", {"discover", "-n", ns_addr(), "--transport", "local", "-o", partial}, 60s), 1)
+        << err("partial");
+    EXPECT_NE(err("partial").find("placeholder(s) to fill in"), std::string::npos) << err("partial");
+    EXPECT_EQ(run("refused", {"validate", "-i", partial}, 30s), 2);
+    EXPECT_NE(err("refused").find("targetVersion '<FILL IN: targetVersion>' is not a RocketMQ version"),
+              std::string::npos)
+        << err("refused");
+
     // discover never overwrites an inventory a person may have edited
     EXPECT_EQ(run("again", {"discover", "-n", ns_addr(), "--transport", "local", "-o", inv}, 30s), 2);
     EXPECT_NE(err("again").find("never overwrites"), std::string::npos) << err("again");
