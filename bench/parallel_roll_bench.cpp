@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <sstream>
@@ -107,6 +108,7 @@ RunResult roll(int groups, int parallel, bool slaves) {
     }
     r.ok = rc == 0;
     if (!r.ok) r.error = "apply exited " + std::to_string(rc);
+    if (!r.ok || std::getenv("RMQUP_BENCH_KEEP") != nullptr) w.keep();  // journal and logs for inspection
     return r;
 }
 
