@@ -32,8 +32,11 @@ std::string on_every_ns(const Plan& plan) {
     return out;
 }
 
+// The process is the one listening on the node's address (operations fact 32), checked against the
+// inventory's config and home before anything changes; a stop template (service unit) replaces the kill.
 std::string stop_command(const ProcessSpec& spec) {
-    return "kill -TERM <pid of the one process whose command line contains '" + spec.match + "'>";
+    if (!spec.stop_command.empty()) return spec.stop_command;
+    return "kill -TERM <pid of the process listening on " + spec.address + ", identified by its socket>";
 }
 
 std::vector<StepView> nameserver_steps(const PlanNode& n, const Plan& plan) {

@@ -40,7 +40,8 @@ TEST(Steps, MasterGoesThroughEveryBrokerPhase) {
     EXPECT_EQ(steps[2].timeout, plan.policy.drain.timeout);
     EXPECT_EQ(steps[2].expected, plan.policy.drain.min_wait + plan.policy.drain.poll_interval);
     EXPECT_NE(steps[2].wait.find("every slave within"), std::string::npos);
-    EXPECT_EQ(steps[3].commands.back(), "kill -TERM <pid of the one process whose command line contains '-c /c/a.properties'>");
+    EXPECT_EQ(steps[3].commands.back(), "kill -TERM <pid of the process listening on 127.0.0.1:10911, "
+                                            "identified by its socket>");
     EXPECT_NE(steps[5].commands.at(0).find(" && setsid nohup sh -c "), std::string::npos);
     EXPECT_NE(steps[5].commands.at(0).find("/opt/rocketmq-4.9.7/bin/mqbroker"), std::string::npos);
     EXPECT_NE(steps[6].wait.find("brokerVersionDesc is V4_9_7"), std::string::npos);
