@@ -88,13 +88,21 @@ std::string signal_and_wait(int pid, const char* signal, int max_polls, std::chr
            seconds_text(interval) + "; n=$((n+1)); done; " + gone_after(linger);
 }
 
-std::string identify_listeners(int port, const std::string& spec_config, const std::string& spec_home) {
+std::string identify_listeners(int port, const std::string& spec_config, const std::string& spec_home,
+                               const std::string& ip) {
     std::string s = k_path_fns;
+    // Only the listeners that can be the node's: its own address or a wildcard. Many brokers of one
+    // machine share a port on different addresses; dumping every owner cost seconds per probe.
+    const std::string keep =
+        ip.empty() ? std::string()
+                   : "out=$(printf '%s\\n' \"$out\" | awk -v ip=" + shell_quote(ip) +
+                         " '{ a = $4; sub(/:[0-9]+$/, \"\", a); gsub(/\\[|\\]/, \"\", a); sub(/%.*/, \"\", a); "
+                         "sub(/^::ffff:/, \"\", a); if (a == ip || a == \"0.0.0.0\" || a == \"*\" || a == \"::\") print }'); ";
     s += "port=" + std::to_string(port) + "; echo \"@user $(id -un 2>/dev/null)\"; ";
     s += "printf '@spec-config '; printf '%s' \"$(rp " + shell_quote(spec_config) + ")\" | hx; ";
     s += "printf '@spec-home '; printf '%s' \"$(rp " + shell_quote(spec_home) + ")\" | hx; ";
     // ss first; /proc/net/tcp{,6} plus a socket-inode search of /proc/<pid>/fd where ss is missing.
-    s += "pids=; if command -v ss >/dev/null 2>&1 && out=$(ss -ltnpH \"sport = :$port\" 2>/dev/null); then "
+    s += "pids=; if command -v ss >/dev/null 2>&1 && out=$(ss -ltnpH \"sport = :$port\" 2>/dev/null); then " + keep +
          "echo @ss; [ -n \"$out\" ] && printf '%s\\n' \"$out\" | sed 's/^/= /'; "
          "pids=$(printf '%s\\n' \"$out\" | grep -o 'pid=[0-9]*' | cut -d= -f2); "
          "else echo @proc; hp=$(printf '%04X' \"$port\"); "

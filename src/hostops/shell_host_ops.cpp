@@ -119,6 +119,16 @@ Result<std::vector<int>> ShellHostOps::find_by_match(const std::string& match) {
     return pids;
 }
 
+namespace {
+// ip when it is a literal address (a host name: "" = every listener of the port is looked at).
+std::string literal_ip(const std::string& ip) {
+    if (ip.empty()) return ip;
+    const bool v4 = ip.find_first_not_of("0123456789.") == std::string::npos;
+    const bool v6 = ip.find(':') != std::string::npos && ip.find_first_not_of("0123456789abcdefABCDEF:.") == std::string::npos;
+    return v4 || v6 ? ip : std::string();
+}
+}  // namespace
+
 Result<std::optional<ProcessIdentity>> ShellHostOps::identify(const ProcessSpec& spec) {
     const auto where = split_address(spec.address);
     if (!where) {
@@ -130,7 +140,8 @@ Result<std::optional<ProcessIdentity>> ShellHostOps::identify(const ProcessSpec&
     // probe again a few times before calling it another user's process.
     constexpr int k_probes = 3;
     for (int attempt = 1;; ++attempt) {
-        auto r = run(host_scripts::identify_listeners(where->second, spec.config_path, spec.home),
+        auto r = run(host_scripts::identify_listeners(where->second, spec.config_path, spec.home,
+                                                      literal_ip(where->first)),
                      m_options.command_timeout);
         if (!r.ok()) return std::move(r).error().with(subject(spec)).with("identify");
         auto probe = parse_listener_probe(r->out);

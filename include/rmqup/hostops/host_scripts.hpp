@@ -29,8 +29,10 @@ std::string start_detached(const std::string& start_command, const std::string& 
 
 // Lists the TCP sockets listening on port (`ss -ltnpH`, else /proc/net/tcp{,6} + /proc/<pid>/fd) and
 // dumps cmdline, cwd and ROCKETMQ_HOME of every owner; resolves spec_config and spec_home (realpath).
-// Output: see parse_listener_probe (process_identity.hpp); values are hex-encoded.
-std::string identify_listeners(int port, const std::string& spec_config, const std::string& spec_home);
+// Output: see parse_listener_probe (process_identity.hpp); values are hex-encoded. With ip (a literal
+// IPv4/IPv6 address), ss lines are kept only for ip itself or a wildcard (0.0.0.0, ::, *).
+std::string identify_listeners(int port, const std::string& spec_config, const std::string& spec_home,
+                               const std::string& ip = {});
 
 // In folder cwd, prints the hex of realpath -m of each path, one line each (an empty path prints an
 // empty line), so relative paths resolve as the process saw them.

@@ -126,6 +126,35 @@ TEST_F(ShellHostOpsLocal, TwoBrokersOnOneHostOnlyTheRightOneStops) {
     EXPECT_TRUE(ops.stop(a, 1s, KillPolicy::term_only).ok()) << "nothing listening: stopped already";
 }
 
+// Many brokers of one machine listen on one port at different addresses (10911 on each 127.0.0.x):
+// the probe for one dumps only its own listener's owner (and a wildcard's), not every owner of the port.
+TEST_F(ShellHostOpsLocal, TheProbeLooksOnlyAtListenersOfTheNodesAddress) {
+    ProcessSpec a = fake_broker("broker-a");
+    ProcessSpec b = fake_broker("broker-b");
+    const std::string port = a.address.substr(a.address.find(':') + 1);
+    const std::string own = b.address;
+    b.address = "127.0.0.2:" + port;  // the same port on another loopback address
+    b.start_command.replace(b.start_command.find(own), own.size(), b.address);
+    auto pid_a = ops.start(a);
+    ASSERT_TRUE(pid_a.ok()) << pid_a.error().describe();
+    auto pid_b = ops.start(b);
+    ASSERT_TRUE(pid_b.ok()) << pid_b.error().describe();
+    ASSERT_TRUE(wait_listening(a).has_value());
+    auto id_b = wait_listening(b);
+    ASSERT_TRUE(id_b.has_value());
+    EXPECT_EQ(id_b->pid, *pid_b);
+    auto raw = shell.exec(host_scripts::identify_listeners(std::stoi(port), "", "", "127.0.0.2"), ExecOptions{});
+    ASSERT_TRUE(raw.ok());
+    EXPECT_NE(raw->out.find("@pid " + std::to_string(*pid_b) + "\n"), std::string::npos) << raw->out;
+    EXPECT_EQ(raw->out.find("@pid " + std::to_string(*pid_a) + "\n"), std::string::npos) << raw->out;
+    // without an address every owner of the port is dumped (a host name in the inventory)
+    auto all = shell.exec(host_scripts::identify_listeners(std::stoi(port), "", ""), ExecOptions{});
+    ASSERT_TRUE(all.ok());
+    EXPECT_NE(all->out.find("@pid " + std::to_string(*pid_a) + "\n"), std::string::npos) << all->out;
+    ASSERT_TRUE(ops.stop(a, 3s, KillPolicy::term_only).ok());
+    ASSERT_TRUE(ops.stop(b, 3s, KillPolicy::term_only).ok());
+}
+
 TEST_F(ShellHostOpsLocal, ASocketSharedByTwoProcessesIsAConflictAndNothingIsStopped) {
     ProcessSpec a = fake_broker("broker-a");
     // The listener forks: parent and child both own the socket.
