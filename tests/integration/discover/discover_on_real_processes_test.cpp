@@ -2,7 +2,8 @@
 // brokers of 4.8.0 started from release-shaped homes (bin/mqbroker -> runbroker.sh -> rmq-sim, Java
 // from JAVA_HOME), one host running broker-a's slave and broker-b's master, the 4.9.7 home beside
 // them. discover writes the inventory; `validate` and `plan` take it without a single edit, and the
-// plan is READY. Local transport, 127.0.x.y only; every process is killed at the end.
+// plan is READY. Local transport (and once over SSH to a private sshd), 127.0.x.y only; every process
+// is killed at the end.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 
 #include "cli/rehearse_process.hpp"
 #include "dist_home.hpp"
+#include "rmqup/ssh/sshd_launcher.hpp"
 
 namespace fs = std::filesystem;
 using namespace rmqup::cli::rehearse;
@@ -45,7 +47,8 @@ protected:
         kill_processes_matching(tag, 3s);  // a run killed before its TearDown may still hold the addresses
         fs::remove_all(m_dir);
         fs::create_directories(m_dir);
-        const int block = 190 + static_cast<int>((static_cast<unsigned>(::getpid()) * 7u) % 30u);
+        const int block = 190 + static_cast<int>((static_cast<unsigned>(::getpid()) * 7u +
+                                                  std::hash<std::string>{}(info->name())) % 30u);
         m_prefix = "127.0." + std::to_string(block) + ".";
         for (const char* v : {"4.8.0", "4.9.7"}) {
             rmqup::test::DistHomeOptions o;
@@ -188,6 +191,41 @@ TEST_F(DiscoverRealProcesses, TheDiscoveredInventoryValidatesAndPlansReadyWithou
     // discover never overwrites an inventory a person may have edited
     EXPECT_EQ(run("again", {"discover", "-n", ns_addr(), "--transport", "local", "-o", inv}, 30s), 2);
     EXPECT_NE(err("again").find("never overwrites"), std::string::npos) << err("again");
+}
+
+TEST_F(DiscoverRealProcesses, OverSshTheLoginIsWrittenAndThePlanIsReady) {
+    if (!rmqup::sshd_available()) GTEST_SKIP() << "openssh-server not installed";
+    rmqup::SshdOptions so;
+    so.address = ip(2);
+    rmqup::SshdInstance sshd(so);
+    ASSERT_TRUE(sshd.start().ok());
+    // one host running the NameServer and two masters
+    write_file(m_dir + "/etc/namesrv.properties", "listenPort=9876\nrmqsimListenAddress=" + ip(2) + "\n");
+    start("mqnamesrv", {"-c", m_dir + "/etc/namesrv.properties"}, "ns");
+    start("mqbroker", {"-c", broker_config("broker-a", 0, 2, 10911)}, "broker-a-0");
+    start("mqbroker", {"-c", broker_config("broker-b", 0, 2, 10921)}, "broker-b-0");
+    ASSERT_TRUE(wait_registered(2, 40s)) << out("cluster");
+    auto since = [t0 = std::chrono::steady_clock::now()] {
+        return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count()) + " ms";
+    };
+
+    const std::string inv = m_dir + "/inventory.yaml";
+    ASSERT_EQ(run("discover", {"-v", "discover", "-n", ns_addr(), "--to", "4.9.7", "--ssh-user", sshd.user(), "--ssh-port",
+                               std::to_string(sshd.port()), "--identity-file", sshd.identity_file(), "--known-hosts",
+                               sshd.known_hosts_path(), "-o", inv},
+                  60s),
+              0)
+        << err("discover") << read_file(inv);
+    std::cerr << "discover done at " << since() << "\n";
+    const std::string text = read_file(inv);
+    EXPECT_NE(text.find("  transport: ssh  # given: --transport"), std::string::npos) << text;
+    EXPECT_NE(text.find("  port: " + std::to_string(sshd.port()) + "  # given: --ssh-port"), std::string::npos);
+    EXPECT_NE(text.find("  identityFile: \"" + sshd.identity_file() + "\""), std::string::npos);
+    EXPECT_NE(text.find("javaHome: \"" + java_home() + "\"  # discovered: JAVA_HOME of pid"), std::string::npos)
+        << "/proc/<pid>/environ read over SSH: " << text;
+    ASSERT_EQ(run("plan", {"plan", "-i", inv}, 90s), 0) << out("plan") << err("plan");
+    EXPECT_NE(out("plan").find("READY"), std::string::npos) << out("plan");
+    std::cerr << "plan done at " << since() << "\n";
 }
 
 TEST_F(DiscoverRealProcesses, NoNameServerAnsweringExitsThree) {
