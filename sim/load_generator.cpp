@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdio>
 #include <random>
+#include <csignal>
 #include <set>
 #include <unistd.h>
 
@@ -45,7 +46,8 @@ struct ConsumeQueue {
 
 class LoadRun {
 public:
-    explicit LoadRun(const LoadOptions& opts) : m_opts(opts), m_tick(m_io), m_route_timer(m_io), m_commit_timer(m_io) {
+    explicit LoadRun(const LoadOptions& opts)
+        : m_opts(opts), m_tick(m_io), m_route_timer(m_io), m_commit_timer(m_io), m_signals(m_io, SIGINT, SIGTERM) {
         rmqup::net::ClientOptions co;
         co.request_timeout = std::chrono::milliseconds(opts.send_timeout_ms);
         co.connect_timeout = std::chrono::milliseconds(1000);
@@ -70,6 +72,14 @@ public:
         arm_route_refresh();
         arm_commit();
         arm_tick();
+        // SIGINT/SIGTERM: stop sending now (the roll is over), then drain and report as at the
+        // end of --duration; the rehearsal stops its traffic when the roll ends.
+        m_signals.async_wait([this](boost::system::error_code ec, int) {
+            if (ec || !m_sending)
+                return;
+            m_sending = false;
+            m_send_end_ms = now_ms();
+        });
         m_io.run();
         m_report.elapsed_ms = now_ms() - m_start_ms;
         finish_counts();
@@ -492,6 +502,8 @@ private:
         m_tick.cancel();
         m_route_timer.cancel();
         m_commit_timer.cancel();
+        boost::system::error_code ignored;
+        m_signals.cancel(ignored);
         m_io.stop();
     }
 
@@ -510,6 +522,7 @@ private:
     asio::steady_timer m_tick;
     asio::steady_timer m_route_timer;
     asio::steady_timer m_commit_timer;
+    asio::signal_set m_signals;
     std::unique_ptr<rmqup::net::RemotingClient> m_client;
     std::string m_run_id;
     std::string m_client_id;
