@@ -1,5 +1,5 @@
 // Registers `discover`: the inventory of a live cluster (docs/discover.md).
-//   discover -n NS [--cluster C] [--to V] [--transport ssh|local] [--ssh-user U] [--identity-file F]
+//   discover -n NS [--cluster C] [--to V] [--transport ssh|local] [--ssh-user U] [--ssh-port P] [--identity-file F]
 //            [--known-hosts F] [--sudo] [-o inventory.yaml]
 // Exit codes: 0 complete, 1 written with placeholders to fill in (or the NameServers list no broker),
 // 2 invalid flags, 3 no NameServer answered or a host could not be reached (the file is still
@@ -29,6 +29,7 @@ struct DiscoverFlags {
     std::string to;
     std::string transport = "ssh";
     std::string ssh_user;
+    int ssh_port = 22;
     std::string identity_file;
     std::string known_hosts;
     bool sudo = false;
@@ -80,6 +81,7 @@ Status make_options(const DiscoverFlags& f, const GlobalOptions& g, discover::Di
     }
     if (!f.known_hosts.empty()) o.access.known_hosts = std::filesystem::absolute(f.known_hosts).lexically_normal().string();
     o.access.sudo = f.sudo;
+    o.access.port = f.ssh_port;
     o.acl = acl_references(g);
     if (!f.output.empty() && std::filesystem::exists(f.output)) {
         return make_error(ErrorKind::invalid_input, f.output + " exists: discover never overwrites an inventory "
@@ -96,6 +98,7 @@ discover::HostOpsFactory host_ops_factory(const discover::AccessDefaults& a) {
         access.address = address;
         access.transport = a.transport == "local" ? HostAccess::Transport::local : HostAccess::Transport::ssh;
         access.user = a.user;
+        access.port = a.port;
         access.identity_file = a.identity_file;
         access.known_hosts = a.known_hosts;
         access.sudo = a.sudo;
@@ -169,6 +172,7 @@ void add_discover_commands(CLI::App& app, GlobalOptions& g) {
         ->check(CLI::IsMember({"ssh", "local"}))
         ->capture_default_str();
     cmd->add_option("--ssh-user", f->ssh_user, "SSH user (default: $USER)");
+    cmd->add_option("--ssh-port", f->ssh_port, "SSH port of every host")->capture_default_str()->check(CLI::Range(1, 65535));
     cmd->add_option("--identity-file", f->identity_file, "SSH private key (default: ssh-agent)");
     cmd->add_option("--known-hosts", f->known_hosts, "known_hosts file (strict host key checking)");
     cmd->add_flag("--sudo", f->sudo, "Read other users' processes through sudo -n (written as sudo: true)");

@@ -56,6 +56,19 @@ struct HostIndex {
     }
 };
 
+// "home /opt/rocketmq-4.8.0 (classpath), lib/ holds 4.8.0" for a node's comment.
+std::string home_note(const NodeFacts& f, const HostIndex& index, const std::string& host) {
+    std::string note = "home " + f.identity->home + " (" + f.identity->home_source + ")";
+    const HostReading* h = index.host(host);
+    if (h == nullptr) return note;
+    for (const auto& home : h->homes) {
+        if (home.home != f.identity->home) continue;
+        const auto& jar = f.query.kind == ProcessKind::nameserver ? home.namesrv_jar_version : home.broker_jar_version;
+        if (jar) note += ", lib/ holds " + *jar;
+    }
+    return note;
+}
+
 // Why a node's process facts are missing, for its placeholders.
 std::string missing_reason(const NodeFacts* f, const std::string& host) {
     if (f == nullptr) return "host " + host + " was not read";
@@ -120,7 +133,7 @@ DiscoveredNode broker_node(const BrokerReading& b, const HostIndex& index) {
     } else if (b.runtime_error) {
         n.version_note = "version unknown: " + b.runtime_error->describe();
     }
-    if (f && f->identity) n.notes.push_back("home " + f->identity->home + " (" + f->identity->home_source + ")");
+    if (f && f->identity) n.notes.push_back(home_note(*f, index, n.host));
     if (b.config) {
         if (property(*b.config, "enableDLegerCommitLog").value_or("false") == "true") {
             n.notes.push_back("enableDLegerCommitLog=true: DLedger elects its own master; rmq-upgrade rolls "
@@ -148,7 +161,7 @@ DiscoveredNode nameserver_node(const std::string& address, const HostIndex& inde
         n.config = discovered_value(f->identity->config_path, "-c of pid " + std::to_string(f->identity->pid) +
                                                                   " listening on " + address + ", resolved");
     }
-    if (f && f->identity) n.notes.push_back("home " + f->identity->home + " (" + f->identity->home_source + ")");
+    if (f && f->identity) n.notes.push_back(home_note(*f, index, n.host));
     return n;
 }
 

@@ -103,6 +103,7 @@ void defaults(std::ostream& out, const DiscoveredInventory& inv) {
     out << "defaults:\n";
     out << "  transport: " << a.transport << "  # given: --transport\n";
     if (!a.user.empty()) out << "  user: " << yaml_quoted(a.user) << "  # given: --ssh-user\n";
+    if (a.port != 22) out << "  port: " << a.port << "  # given: --ssh-port\n";
     if (!a.identity_file.empty()) out << "  identityFile: " << yaml_quoted(a.identity_file) << "  # given: --identity-file\n";
     if (!a.known_hosts.empty()) out << "  knownHosts: " << yaml_quoted(a.known_hosts) << "  # given: --known-hosts\n";
     if (a.sudo) out << "  sudo: true  # given: --sudo\n";

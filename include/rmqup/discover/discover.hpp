@@ -135,6 +135,7 @@ std::optional<std::string> derive_target_home(const std::string& current_home, c
 struct AccessDefaults {
     std::string transport = "ssh";  // "ssh" | "local"
     std::string user;               // "" = not written
+    int port = 22;                  // written when not 22
     std::string identity_file;
     std::string known_hosts;
     bool sudo = false;

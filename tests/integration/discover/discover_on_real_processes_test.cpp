@@ -2,7 +2,8 @@
 // brokers of 4.8.0 started from release-shaped homes (bin/mqbroker -> runbroker.sh -> rmq-sim, Java
 // from JAVA_HOME), one host running broker-a's slave and broker-b's master, the 4.9.7 home beside
 // them. discover writes the inventory; `validate` and `plan` take it without a single edit, and the
-// plan is READY. Local transport, 127.0.x.y only; every process is killed at the end.
+// plan is READY. Local transport (and once over SSH to a private sshd), 127.0.x.y only; every process
+// is killed at the end.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 
 #include "cli/rehearse_process.hpp"
 #include "dist_home.hpp"
+#include "rmqup/ssh/sshd_launcher.hpp"
 
 namespace fs = std::filesystem;
 using namespace rmqup::cli::rehearse;
@@ -45,8 +47,13 @@ protected:
         kill_processes_matching(tag, 3s);  // a run killed before its TearDown may still hold the addresses
         fs::remove_all(m_dir);
         fs::create_directories(m_dir);
-        const int block = 190 + static_cast<int>((static_cast<unsigned>(::getpid()) * 7u) % 30u);
+        const int block = 190 + static_cast<int>((static_cast<unsigned>(::getpid()) * 7u +
+                                                  std::hash<std::string>{}(info->name())) % 30u);
         m_prefix = "127.0." + std::to_string(block) + ".";
+        // Ports no other test uses: every 127.0.x.y shares this kernel, so an identify probe for a
+        // port lists (and reads /proc of) every process on the machine listening on it; on 10911
+        // that is every broker of every test and benchmark running at the same time.
+        m_port = 30000 + block * 20;
         for (const char* v : {"4.8.0", "4.9.7"}) {
             rmqup::test::DistHomeOptions o;
             o.version = v;
@@ -65,7 +72,11 @@ protected:
     std::string ip(int last) const { return m_prefix + std::to_string(last); }
     std::string home(const std::string& v) const { return m_dir + "/rocketmq-" + v; }
     std::string java_home() const { return m_dir + "/jdk8"; }
-    std::string ns_addr() const { return ip(2) + ":9876"; }
+    std::string ns_addr() const { return ip(2) + ":" + std::to_string(m_port); }
+    int broker_port(int n) const { return m_port + 1 + 4 * n; }  // n = 1, 2 (listenPort and haListenPort)
+    std::string ns_properties() const {
+        return "listenPort=" + std::to_string(m_port) + "\nrmqsimListenAddress=" + ip(2) + "\n";
+    }
 
     std::string broker_config(const std::string& name, int id, int last, int port) const {
         const std::string path = m_dir + "/conf/" + name + "-" + std::to_string(id) + ".properties";
@@ -126,17 +137,18 @@ protected:
 
     std::string m_dir;
     std::string m_prefix;
+    int m_port = 0;
     std::chrono::steady_clock::time_point m_created = std::chrono::steady_clock::now();
     std::deque<ChildProcess> m_children;
 };
 
 TEST_F(DiscoverRealProcesses, TheDiscoveredInventoryValidatesAndPlansReadyWithoutEdits) {
-    write_file(m_dir + "/etc/namesrv.properties", "listenPort=9876\nrmqsimListenAddress=" + ip(2) + "\n");
+    write_file(m_dir + "/etc/namesrv.properties", ns_properties());
     start("mqnamesrv", {"-c", m_dir + "/etc/namesrv.properties"}, "ns");
     // 127.0.x.4 runs broker-a's slave and broker-b's master (a shared host)
-    const std::string a0 = broker_config("broker-a", 0, 3, 10911);
-    const std::string a1 = broker_config("broker-a", 1, 4, 10911);
-    const std::string b0 = broker_config("broker-b", 0, 4, 10921);
+    const std::string a0 = broker_config("broker-a", 0, 3, broker_port(1));
+    const std::string a1 = broker_config("broker-a", 1, 4, broker_port(1));
+    const std::string b0 = broker_config("broker-b", 0, 4, broker_port(2));
     start("mqbroker", {"-c", a0}, "broker-a-0");
     start("mqbroker", {"-c", a1}, "broker-a-1");
     start("mqbroker", {"-c", b0}, "broker-b-0");
@@ -190,10 +202,48 @@ TEST_F(DiscoverRealProcesses, TheDiscoveredInventoryValidatesAndPlansReadyWithou
     EXPECT_NE(err("again").find("never overwrites"), std::string::npos) << err("again");
 }
 
-TEST_F(DiscoverRealProcesses, NoNameServerAnsweringExitsThree) {
-    EXPECT_EQ(run("discover", {"discover", "-n", ip(2) + ":9876", "--transport", "local", "--timeout-ms", "500"}, 30s), 3)
+TEST_F(DiscoverRealProcesses, OverSshTheLoginIsWrittenAndThePlanIsReady) {
+    if (!rmqup::sshd_available()) GTEST_SKIP() << "openssh-server not installed";
+    rmqup::SshdOptions so;
+    so.address = ip(2);
+    rmqup::SshdInstance sshd(so);
+    ASSERT_TRUE(sshd.start().ok());
+    // one host running the NameServer and two masters
+    write_file(m_dir + "/etc/namesrv.properties", ns_properties());
+    start("mqnamesrv", {"-c", m_dir + "/etc/namesrv.properties"}, "ns");
+    start("mqbroker", {"-c", broker_config("broker-a", 0, 2, broker_port(1))}, "broker-a-0");
+    start("mqbroker", {"-c", broker_config("broker-b", 0, 2, broker_port(2))}, "broker-b-0");
+    ASSERT_TRUE(wait_registered(2, 40s)) << out("cluster");
+    auto since = [t0 = std::chrono::steady_clock::now()] {
+        return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count()) + " ms";
+    };
+
+    const std::string inv = m_dir + "/inventory.yaml";
+    ASSERT_EQ(run("discover", {"-v", "discover", "-n", ns_addr(), "--to", "4.9.7", "--ssh-user", sshd.user(), "--ssh-port",
+                               std::to_string(sshd.port()), "--identity-file", sshd.identity_file(), "--known-hosts",
+                               sshd.known_hosts_path(), "-o", inv},
+                  60s),
+              0)
+        << err("discover") << read_file(inv);
+    std::cerr << "discover done at " << since() << "\n";
+    const std::string text = read_file(inv);
+    EXPECT_NE(text.find("  transport: ssh  # given: --transport"), std::string::npos) << text;
+    EXPECT_NE(text.find("  port: " + std::to_string(sshd.port()) + "  # given: --ssh-port"), std::string::npos);
+    EXPECT_NE(text.find("  identityFile: \"" + sshd.identity_file() + "\""), std::string::npos);
+    EXPECT_NE(text.find("javaHome: \"" + java_home() + "\"  # discovered: JAVA_HOME of pid"), std::string::npos)
+        << "/proc/<pid>/environ read over SSH: " << text;
+    ASSERT_EQ(run("plan", {"plan", "-i", inv}, 90s), 0) << out("plan") << err("plan");
+    EXPECT_NE(out("plan").find("READY"), std::string::npos) << out("plan");
+    std::cerr << "plan done at " << since() << "\n";
+}
+
+TEST_F(DiscoverRealProcesses, NoNameServerAnsweringExitsThreeAndBadFlagsTwo) {
+    EXPECT_EQ(run("discover", {"discover", "-n", ns_addr(), "--transport", "local", "--timeout-ms", "500"}, 30s), 3)
         << err("discover");
-    EXPECT_NE(err("discover").find(ip(2) + ":9876"), std::string::npos) << err("discover");
+    EXPECT_NE(err("discover").find(ns_addr()), std::string::npos) << err("discover");
+    // invalid flags: nothing is contacted
+    EXPECT_EQ(run("flags", {"discover", "-n", ns_addr(), "--to", "latest"}, 30s), 2);
+    EXPECT_NE(err("flags").find("'latest' is not a RocketMQ version"), std::string::npos) << err("flags");
 }
 
 }  // namespace

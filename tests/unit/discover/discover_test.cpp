@@ -116,6 +116,9 @@ TEST_F(Discover, EveryHostReadableGivesAnInventoryThatValidatesAsWritten) {
     EXPECT_EQ(host->target_home, k_new_home);
     EXPECT_EQ(host->access.java_home, k_java_home);
     EXPECT_EQ(host->access.user, "rocketmq");
+    // the NameServer's release comes from its home's jars (it has no runtime info)
+    ASSERT_EQ(inv.nameservers.size(), 1u);
+    EXPECT_EQ(inv.nameservers[0].notes, (std::vector<std::string>{"home " + k_old_home + " (classpath), lib/ holds 4.8.0"}));
     // every node was found by the port it listens on, as apply finds it
     EXPECT_EQ(fleet.machines["10.0.0.2"].identified, (std::vector<std::string>{"10.0.0.2:10911", "10.0.0.2:10921"}));
 }
