@@ -67,19 +67,28 @@ Status await_broker(Context& ctx, NodeRun& n, const std::string& version, const 
     const auto& node = *n.node;
     const std::string want = version_desc(version);
     std::optional<Error> failure;
+    // The listener proven to run from spec.home; later polls only ask the broker and the NameServers
+    // (a shell probe per poll per node was most of a wave's CPU), and the end is proven again below.
+    std::optional<int> proven_pid;
     auto check = [&]() -> Result<bool> {
-        std::optional<ProcessIdentity> found;
-        auto st = start_state(ctx, n, spec, found);
-        if (!st.ok())
-            return std::move(st).error();
-        if (start_failed(*st, node, spec, found, failure))
-            return true;  // ends the wait; reported as a failure below
-        if (*st != StartState::listening)
-            return false;
+        if (!proven_pid) {
+            std::optional<ProcessIdentity> found;
+            auto st = start_state(ctx, n, spec, found);
+            if (!st.ok())
+                return std::move(st).error();
+            if (start_failed(*st, node, spec, found, failure))
+                return true;  // ends the wait; reported as a failure below
+            if (*st != StartState::listening)
+                return false;
+            proven_pid = found->pid;
+        }
         // GET_BROKER_RUNTIME_INFO answers SYSTEM_ERROR for ~1 s after boot (not_ready): retried.
         auto ri = ctx.admin().runtime_info(node.address);
-        if (!ri.ok())
+        if (!ri.ok()) {
+            if (ri.error().kind == ErrorKind::unreachable)
+                proven_pid.reset();  // gone again? the next poll probes the host (a silent exit fails fast)
             return std::move(ri).error();
+        }
         if (ri->version_desc != want) {
             ctx.set_reason("runs " + ri->version_desc + ", expected " + want);
             return false;
@@ -99,6 +108,19 @@ Status await_broker(Context& ctx, NodeRun& n, const std::string& version, const 
         }
         if (answered == 0) {
             ctx.set_reason("no nameserver answers");
+            return false;
+        }
+        // Registered at the version: the listener must still be the proven process (not a second
+        // start by a unit, not another binary that came up meanwhile).
+        std::optional<ProcessIdentity> found;
+        auto st = start_state(ctx, n, spec, found);
+        if (!st.ok())
+            return std::move(st).error();
+        if (start_failed(*st, node, spec, found, failure))
+            return true;
+        if (*st != StartState::listening || found->pid != *proven_pid) {
+            ctx.set_reason("the listener changed from pid " + std::to_string(*proven_pid) + " while it registered");
+            proven_pid.reset();
             return false;
         }
         return true;
