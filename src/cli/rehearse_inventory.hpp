@@ -4,10 +4,14 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/rehearse_topology.hpp"
 
 namespace rmqup::cli::rehearse {
+
+using BrokerOverrides = std::vector<std::pair<std::string, std::string>>;
 
 // How the orchestrator reaches one host.
 struct HostEndpoint {
@@ -31,6 +35,10 @@ struct InventoryOptions {
     std::string java_home;      // "" = leave unset
     std::map<std::string, HostEndpoint> endpoints;  // by host name; missing = local
     std::string probe_topic = "RehearsalProbe";
+    BrokerOverrides broker_overrides; // every broker's `overrides` (e.g. aclEnable: true); none when empty
+    std::string acl_access_key;      // the inventory's acl section when set
+    std::string acl_secret_ref;      // "file:/path" of the secret key
+    bool carry_acl_file = true;      // false: policy.carryAclFile: false
 
     enum class Timing {
         rehearsal,   // shortened drain with allowShortDrainForTests: rmq-sim clients refresh routes fast (--fast)
