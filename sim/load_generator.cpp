@@ -45,7 +45,8 @@ struct ConsumeQueue {
 
 class LoadRun {
 public:
-    explicit LoadRun(const LoadOptions& opts) : m_opts(opts), m_tick(m_io), m_route_timer(m_io), m_commit_timer(m_io) {
+    explicit LoadRun(const LoadOptions& opts)
+        : m_opts(opts), m_tick(m_io), m_route_timer(m_io), m_commit_timer(m_io), m_end_signal(m_io, SIGUSR1) {
         rmqup::net::ClientOptions co;
         co.request_timeout = std::chrono::milliseconds(opts.send_timeout_ms);
         co.connect_timeout = std::chrono::milliseconds(1000);
@@ -70,6 +71,10 @@ public:
         arm_route_refresh();
         arm_commit();
         arm_tick();
+        // SIGUSR1: the send phase ends now (the rehearsal's roll is over); draining and the report follow.
+        m_end_signal.async_wait([this](boost::system::error_code ec, int) {
+            if (!ec) m_opts.duration_ms = std::min(m_opts.duration_ms, now_ms() - m_start_ms);
+        });
         m_io.run();
         m_report.elapsed_ms = now_ms() - m_start_ms;
         finish_counts();
@@ -510,6 +515,7 @@ private:
     asio::steady_timer m_tick;
     asio::steady_timer m_route_timer;
     asio::steady_timer m_commit_timer;
+    asio::signal_set m_end_signal;
     std::unique_ptr<rmqup::net::RemotingClient> m_client;
     std::string m_run_id;
     std::string m_client_id;

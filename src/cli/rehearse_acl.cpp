@@ -28,11 +28,28 @@ bool listed_nowhere(const Topology& t, AdminApi& admin) {
     return true;
 }
 
+// The legacy application's topic on every master (as an application topic lives on every group):
+// one message to each, which their autoCreateTopicEnable turns into the topic.
+Status seed_topic(const Topology& t, AdminApi& admin) {
+    for (const auto& b : t.brokers) {
+        if (b.broker_id != 0) continue;
+        rmq::SendRequest msg;
+        msg.producer_group = "LegacyProducerGroup";
+        msg.topic = k_legacy_topic;
+        msg.properties["WAIT"] = "true";
+        msg.body = "legacy application's first message";
+        auto sent = admin.send_message(b.address(), msg);
+        if (!sent.ok()) return std::move(sent).error().with("create " + std::string(k_legacy_topic) + " on " + b.label());
+    }
+    return ok_status();
+}
+
 }  // namespace
 
 Result<LoadGenerator> start_legacy_client(const Topology& t, const Layout& layout, const std::string& sim_bin,
                                           const std::string& version, std::chrono::milliseconds route_refresh,
                                           AdminApi& admin) {
+    RMQUP_TRY(seed_topic(t, admin));
     LoadOptions o;
     o.sim_bin = sim_bin;
     o.namesrv_addr = t.namesrv_addr();

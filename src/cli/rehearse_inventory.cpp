@@ -110,8 +110,9 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
     if (rehearsal) {
         // rmq-sim's load generator refreshes routes every second, so a few seconds cover the
         // "clients saw read-only" wait that real clients need 30 s + margin for.
-        y << "    allowShortDrainForTests: true\n"
-          << "    minWait: 3s\n"
+        y << "    allowShortDrainForTests: true\n";
+        if (opts.fast_drain_tps_threshold) y << "    tpsThreshold: " << *opts.fast_drain_tps_threshold << "\n";
+        y << "    minWait: 3s\n"
           << "    quietPeriod: 2s\n"
           << "    pollInterval: 500ms\n"
           << "    timeout: 40s\n"

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,9 @@ struct InventoryOptions {
     std::string acl_access_key;      // the inventory's acl section when set
     std::string acl_secret_ref;      // "file:/path" of the secret key
     bool carry_acl_file = true;      // false: policy.carryAclFile: false
+    // Fast timings only: policy.drain.tpsThreshold. The brokers' put/consume TPS is a 10 s average,
+    // which outlasts a 3 s drain; the quiet period still proves that no put arrived.
+    std::optional<double> fast_drain_tps_threshold;
 
     enum class Timing {
         rehearsal,   // shortened drain with allowShortDrainForTests: rmq-sim clients refresh routes fast (--fast)

@@ -320,6 +320,7 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         io.probe_topic = k_probe_topic;
         io.java_home = layout->java_home();
         io.timing = opts.timing;
+        if (fast) io.fast_drain_tps_threshold = std::max(1, opts.rate / 2);
         if (lo.acl) {
             // ACL is switched on at the restart; 4.1.0's home has no plain_acl.yml to carry, the
             // target home's prepared file is the one the brokers read.
@@ -360,7 +361,7 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         }
         reaper.keep(load->pid());
         const auto load_t0 = SteadyClock::now();
-        err << "rehearse: traffic at " << opts.rate << " msg/s on " << k_topic << " for " << traffic.count()
+        err << "rehearse: traffic at " << opts.rate << " msg/s on " << k_topic << " for up to " << traffic.count()
             << " s (rmq-sim load, pid " << load->pid() << ")\n";
         pause_for(std::chrono::seconds(3), interrupted);  // traffic flows before the first restart
 
@@ -390,6 +391,11 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         // The traffic must have covered the whole roll; then it runs out on the finished cluster.
         if (SteadyClock::now() - load_t0 > traffic)
             result.failures.push_back("traffic ended before the roll did: raise --load-seconds");
+        else if (opts.scope == RunScope::full && opts.load_seconds == 0 && !interrupted) {
+            // Its length was only an upper bound: a little traffic on the finished cluster, then it stops.
+            pause_for(fast ? std::chrono::seconds(2) : std::chrono::seconds(10), interrupted);
+            load->end_sending();
+        }
         auto counts = interrupted ? load->stop(std::chrono::seconds(30))
                                   : load->wait(traffic + std::chrono::seconds(90) -
                                                std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now() - load_t0));

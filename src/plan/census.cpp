@@ -25,8 +25,9 @@ std::string version_name(int ordinal) {
 void add_connections(ClientCensus& census, ClientGroupKind kind, const std::string& group, const std::string& broker,
                      const std::vector<rmq::Connection>& conns, std::set<std::string>& seen) {
     for (const auto& c : conns) {
-        // The same client is connected to every broker: list it once per group.
-        if (!seen.insert(group + "\n" + c.client_id + "\n" + c.client_addr).second) continue;
+        // The same client is connected to every broker (from another local port each): list it once
+        // per group, by its clientId.
+        if (!seen.insert(group + "\n" + c.client_id).second) continue;
         census.clients.push_back(ClientEntry{kind, group, broker, c.client_id, c.client_addr, c.language, c.version,
                                              version_name(c.version)});
     }
