@@ -89,7 +89,9 @@ protected:
         ASSERT_EQ(report["nodes"].size(), 4u);
         for (const auto& n : report["nodes"]) {
             EXPECT_EQ(n["version"], version) << n.dump();
-            if (n["kind"] == "broker") EXPECT_EQ(n["perm"], 6) << n.dump();
+            if (n["kind"] == "broker") {
+                EXPECT_EQ(n["perm"], 6) << n.dump();
+            }
         }
         // starts.log: "<time> <script> <version> -c <config>", one line per start of a node.
         std::istringstream starts(read_file(workdir() + "/starts.log"));
