@@ -363,7 +363,7 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         const auto load_t0 = SteadyClock::now();
         err << "rehearse: traffic at " << opts.rate << " msg/s on " << k_topic << " for up to " << traffic.count()
             << " s (rmq-sim load, pid " << load->pid() << ")\n";
-        pause_for(std::chrono::seconds(3), interrupted);  // traffic flows before the first restart
+        pause_for(std::chrono::seconds(fast ? 1 : 3), interrupted);  // traffic flows before the first restart
 
         const auto roll_t0 = SteadyClock::now();
         if (opts.scope == RunScope::setup_only) {
@@ -393,7 +393,7 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
             result.failures.push_back("traffic ended before the roll did: raise --load-seconds");
         else if (opts.scope == RunScope::full && opts.load_seconds == 0 && !interrupted) {
             // Its length was only an upper bound: a little traffic on the finished cluster, then it stops.
-            pause_for(fast ? std::chrono::seconds(2) : std::chrono::seconds(10), interrupted);
+            pause_for(fast ? std::chrono::seconds(1) : std::chrono::seconds(10), interrupted);
             load->end_sending();
         }
         auto counts = interrupted ? load->stop(std::chrono::seconds(30))

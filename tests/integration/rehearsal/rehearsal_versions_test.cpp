@@ -115,13 +115,13 @@ protected:
 };
 
 TEST_F(VersionRehearsal, Alibaba326ToApache460NameServersFirst) {
-    int rc = rehearse({"--from", "3.2.6", "--to", "4.6.0"}, 150s);
+    int rc = rehearse({"--from", "3.2.6", "--to", "4.6.0"}, 240s);
     ASSERT_EQ(rc, 0) << out() << err();
     expect_passed_at("4.6.0");
 }
 
 TEST_F(VersionRehearsal, Apache410To480SwitchingAclOnReportsTheClientWithoutCredentials) {
-    int rc = rehearse({"--from", "4.1.0", "--to", "4.8.0", "--enable-acl"}, 150s);
+    int rc = rehearse({"--from", "4.1.0", "--to", "4.8.0", "--enable-acl"}, 240s);
     ASSERT_EQ(rc, 0) << out() << err();
     expect_passed_at("4.8.0");
     auto report = nlohmann::json::parse(out(), nullptr, false);
@@ -137,7 +137,7 @@ TEST_F(VersionRehearsal, Apache410To480SwitchingAclOnReportsTheClientWithoutCred
 }
 
 TEST_F(VersionRehearsal, Apache497To533NameServersFirst) {
-    int rc = rehearse({"--from", "4.9.7", "--to", "5.3.3"}, 150s);
+    int rc = rehearse({"--from", "4.9.7", "--to", "5.3.3"}, 240s);
     ASSERT_EQ(rc, 0) << out() << err();
     expect_passed_at("5.3.3");
 }
