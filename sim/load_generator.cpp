@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdio>
 #include <random>
+#include <csignal>
 #include <set>
 #include <unistd.h>
 
@@ -46,12 +47,12 @@ struct ConsumeQueue {
 class LoadRun {
 public:
     explicit LoadRun(const LoadOptions& opts)
-        : m_opts(opts), m_tick(m_io), m_route_timer(m_io), m_commit_timer(m_io), m_end_signal(m_io, SIGUSR1) {
+        : m_opts(opts), m_tick(m_io), m_route_timer(m_io), m_commit_timer(m_io), m_signals(m_io, SIGINT, SIGTERM) {
         rmqup::net::ClientOptions co;
         co.request_timeout = std::chrono::milliseconds(opts.send_timeout_ms);
         co.connect_timeout = std::chrono::milliseconds(1000);
-        co.language = opts.client_language;
-        co.version = opts.client_version;
+        co.language = "JAVA";
+        co.version = 407;
         if (!opts.access_key.empty())
             co.acl = rmq::AclCredentials{opts.access_key, rmqup::Secret(opts.secret_key)};
         m_client = std::make_unique<rmqup::net::RemotingClient>(co);
@@ -71,9 +72,13 @@ public:
         arm_route_refresh();
         arm_commit();
         arm_tick();
-        // SIGUSR1: the send phase ends now (the rehearsal's roll is over); draining and the report follow.
-        m_end_signal.async_wait([this](boost::system::error_code ec, int) {
-            if (!ec) m_opts.duration_ms = std::min(m_opts.duration_ms, now_ms() - m_start_ms);
+        // SIGINT/SIGTERM: stop sending now (the roll is over), then drain and report as at the
+        // end of --duration; the rehearsal stops its traffic when the roll ends.
+        m_signals.async_wait([this](boost::system::error_code ec, int) {
+            if (ec || !m_sending)
+                return;
+            m_sending = false;
+            m_send_end_ms = now_ms();
         });
         m_io.run();
         m_report.elapsed_ms = now_ms() - m_start_ms;
@@ -497,6 +502,8 @@ private:
         m_tick.cancel();
         m_route_timer.cancel();
         m_commit_timer.cancel();
+        boost::system::error_code ignored;
+        m_signals.cancel(ignored);
         m_io.stop();
     }
 
@@ -515,7 +522,7 @@ private:
     asio::steady_timer m_tick;
     asio::steady_timer m_route_timer;
     asio::steady_timer m_commit_timer;
-    asio::signal_set m_end_signal;
+    asio::signal_set m_signals;
     std::unique_ptr<rmqup::net::RemotingClient> m_client;
     std::string m_run_id;
     std::string m_client_id;

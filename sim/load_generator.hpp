@@ -2,7 +2,6 @@
 // (route refresh, writable master queues only, retry on another broker, heartbeats, pulls from
 // every readable queue, from a slave while the master is down, offset commits), counting what was
 // sent, acknowledged, failed, received, duplicated and LOST (acknowledged, never received).
-// SIGUSR1 ends the send phase early (then it drains and reports as usual).
 #pragma once
 
 #include <cstdint>

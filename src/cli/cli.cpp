@@ -51,6 +51,7 @@ int run_cli(int argc, char** argv, const std::string& version) {
     cli::add_plan_commands(app, g);
     cli::add_apply_commands(app, g);
     cli::add_rehearse_commands(app, g);
+    cli::add_discover_commands(app, g);
 
     // The one top-level handler: a parse error exits 2, anything unexpected is a bug report.
     try {

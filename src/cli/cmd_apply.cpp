@@ -13,6 +13,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -25,6 +26,7 @@
 #include "rmqup/net/remoting_client.hpp"
 #include "rmqup/plan/plan_io.hpp"
 #include "rmqup/plan/planner.hpp"
+#include "rmqup/hostops/serialized_host_ops.hpp"
 #include "rmqup/ssh/host_ops_factory.hpp"
 
 namespace rmqup::cli {
@@ -44,6 +46,7 @@ struct ApplyFlags {
     std::string report;
     std::string broker;  // rollback --broker
     bool all = false;    // rollback --all
+    bool approve = false;  // resume --approve: pass the approval gate the journal waits at
 };
 
 // SIGINT/SIGTERM/SIGHUP (a dropped terminal) -> flag, without a global: the signals are blocked in every thread (set before
@@ -223,6 +226,8 @@ int finish(const Result<engine::RunSummary>& summary, const Reporters& rep, cons
         std::cerr << "  READ-ONLY BROKER LEFT: " << r << "\n";
     if (s.status == engine::RunStatus::interrupted)
         return static_cast<int>(ExitCode::interrupted);
+    if (s.status == engine::RunStatus::awaiting_approval && s.read_only_left.empty())
+        return static_cast<int>(ExitCode::awaiting_approval);
     if (!s.read_only_left.empty())
         return static_cast<int>(ExitCode::failed);
     const bool success = s.status == engine::RunStatus::completed ||
@@ -231,6 +236,18 @@ int finish(const Result<engine::RunSummary>& summary, const Reporters& rep, cons
 }
 
 enum class LiveRun { apply, resume, rollback };
+
+// At an approval gate with an operator at the terminal: asks; a non-interactive run just stops
+// there (exit code 4) and `resume --approve` continues later.
+bool approved_at_terminal(const std::string& gate, const std::atomic<bool>& interrupted) {
+    if (!::isatty(STDIN_FILENO) || interrupted.load())
+        return false;
+    std::cerr << "\nApproval gate after " << gate
+              << ". Type 'yes' to continue now (anything else stops here; `rmq-upgrade resume --approve` continues later): ";
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "yes";
+}
 
 // Builds the live adapters around plan and runs the engine.
 int run_live(const Plan& plan, const ApplyFlags& f, const GlobalOptions& g, LiveRun what) {
@@ -251,7 +268,9 @@ int run_live(const Plan& plan, const ApplyFlags& f, const GlobalOptions& g, Live
     net::RemotingClient client(client_options(plan.policy.timeouts.request, *acl));
     net::RemotingAdmin admin(client, plan.policy.timeouts.request);
     std::map<std::string, std::unique_ptr<HostOps>> hosts;
+    std::mutex hosts_mu;  // the nodes of a wave look up their hosts from their own threads
     auto host_lookup = [&](const std::string& name) -> Result<HostOps*> {
+        std::lock_guard<std::mutex> lock(hosts_mu);
         auto& slot = hosts[name];
         if (slot)
             return slot.get();
@@ -261,7 +280,7 @@ int run_live(const Plan& plan, const ApplyFlags& f, const GlobalOptions& g, Live
             auto made = make_host_ops(access);
             if (!made.ok())
                 return std::move(made).error().with("host " + name);
-            slot = std::move(made).value();
+            slot = std::make_unique<SerializedHostOps>(std::move(made).value());
             return slot.get();
         }
         return make_error(ErrorKind::invalid_input, "plan has no host named " + name);
@@ -277,6 +296,7 @@ int run_live(const Plan& plan, const ApplyFlags& f, const GlobalOptions& g, Live
     }
     SystemClock clock;
     engine::EngineDeps deps{admin, host_lookup, clock, **journal, rep.tee, &interrupted};
+    deps.approve = what == LiveRun::resume && f.approve;
     Result<engine::RunSummary> summary = make_error(ErrorKind::internal, "not run");
     switch (what) {
     case LiveRun::apply: summary = engine::run_apply(plan, deps); break;
@@ -288,6 +308,11 @@ int run_live(const Plan& plan, const ApplyFlags& f, const GlobalOptions& g, Live
         summary = engine::run_rollback(plan, deps, scope);
         break;
     }
+    }
+    while (summary.ok() && summary->status == engine::RunStatus::awaiting_approval &&
+           approved_at_terminal(summary->gate, interrupted)) {
+        deps.approve = true;
+        summary = engine::run_resume(plan, deps);
     }
     return finish(summary, rep, f.report.empty() ? f.journal : f.report, f.journal,
                   what == LiveRun::rollback ? Goal::roll_back : Goal::upgrade);
@@ -410,6 +435,7 @@ void add_apply_commands(CLI::App& app, GlobalOptions& g) {
 
     auto* resume = app.add_subcommand("resume", "Continue an interrupted or paused run from its journal");
     resume->add_option("--plan", f->plan_path, "Plan file (default: plan.json in the journal directory)");
+    resume->add_flag("--approve", f->approve, "Pass the approval gate the run stopped at (exit code 4), then continue");
     add_common(*resume, *f, g);
     resume->callback([f, &g] { exit_code() = run_from_journal(*f, g, LiveRun::resume); });
 

@@ -97,6 +97,7 @@ int run_validate(const PlanFlags& f) {
     if (!inv) return static_cast<int>(ExitCode::invalid_input);
     std::size_t brokers = 0;
     for (const auto& g : inv->broker_groups) brokers += g.members.size();
+    for (const auto& w : inv->warnings) std::cerr << "rmq-upgrade: warning: " << w << "\n";
     std::cout << f.inventory << ": valid: cluster " << inv->cluster << ", " << inv->nameservers.size() << " NameServer(s), "
               << inv->broker_groups.size() << " broker group(s), " << brokers << " broker(s), " << inv->hosts.size()
               << " host(s), target " << inv->target_version << "\n";

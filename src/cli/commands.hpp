@@ -17,6 +17,7 @@ void add_cluster_commands(CLI::App& app, GlobalOptions& g);   // cmd_cluster.cpp
 void add_plan_commands(CLI::App& app, GlobalOptions& g);      // cmd_plan.cpp: plan, census, diff-topics, validate
 void add_apply_commands(CLI::App& app, GlobalOptions& g);     // cmd_apply.cpp: apply, resume, rollback
 void add_rehearse_commands(CLI::App& app, GlobalOptions& g);  // cmd_rehearse.cpp: rehearse
+void add_discover_commands(CLI::App& app, GlobalOptions& g);  // cmd_discover.cpp: discover
 
 // Set by a subcommand's callback: the process exit code.
 int& exit_code();

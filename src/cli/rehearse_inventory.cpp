@@ -101,7 +101,7 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
     y << "\npolicy:\n"
       << "  nameServerOrder: first\n"
       << "  slavesFirst: true\n"
-      << "  batchSize: 1\n"
+      << "  parallel: 1\n"
       << "  probeTopic: " << opts.probe_topic << "\n"
       << "  onFailure: rollback\n"
       << "  killPolicy: kill-after-term\n";

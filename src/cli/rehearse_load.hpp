@@ -2,8 +2,6 @@
 // as a child process for the whole roll, and its final JSON counts.
 #pragma once
 
-#include <signal.h>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -53,8 +51,6 @@ public:
     Result<LoadCounts> wait(std::chrono::seconds timeout);
     // Ends it early (SIGINT; Ctrl-C of the rehearsal) and reads what it reported, if anything.
     Result<LoadCounts> stop(std::chrono::seconds timeout);
-    // Ends its send phase now (SIGUSR1); it then drains and reports: wait() reads the counts.
-    void end_sending() { m_child.signal(SIGUSR1); }
     // Ends it at once (SIGTERM to its process group, then SIGKILL): its connections close.
     void kill() { m_child.kill_group(); }
 

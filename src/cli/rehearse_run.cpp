@@ -375,7 +375,7 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
                 << "rehearse: run `rmq-upgrade apply` with it; stop this with Ctrl-C (SIGINT/SIGTERM) to verify and report\n";
             if (opts.format == OutputFormat::text) out << "inventory: " << layout->inventory() << std::endl;
             while (signal_count == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            err << "rehearse: stopping: waiting for the traffic to finish, then verifying (signal again to abort)\n";
+            err << "rehearse: stopping the traffic (it drains what was sent), then verifying (signal again to abort)\n";
             result.engine_status = "external";
         } else {
             err << "rehearse: rolling " << opts.from_version << " -> " << opts.to_version << " with "
@@ -391,14 +391,12 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         // The traffic must have covered the whole roll; then it runs out on the finished cluster.
         if (SteadyClock::now() - load_t0 > traffic)
             result.failures.push_back("traffic ended before the roll did: raise --load-seconds");
-        else if (opts.scope == RunScope::full && opts.load_seconds == 0 && !interrupted) {
-            // Its length was only an upper bound: a little traffic on the finished cluster, then it stops.
-            pause_for(fast ? std::chrono::seconds(1) : std::chrono::seconds(10), interrupted);
-            load->end_sending();
-        }
-        auto counts = interrupted ? load->stop(std::chrono::seconds(30))
-                                  : load->wait(traffic + std::chrono::seconds(90) -
-                                               std::chrono::duration_cast<std::chrono::seconds>(SteadyClock::now() - load_t0));
+        // The traffic keeps going a little on the finished cluster (clients come back to every
+        // broker at their next route refresh), then stops sending and drains: the rehearsal takes as
+        // long as the roll, not as long as the traffic window sized in advance.
+        if (!interrupted)
+            pause_for(fast ? std::chrono::seconds(3) : std::chrono::seconds(35), interrupted);
+        auto counts = load->stop(std::chrono::seconds(60));
         if (!interrupted) err << "rehearse: traffic finished\n";
         if (counts.ok()) {
             result.load = *counts;

@@ -33,7 +33,8 @@ std::optional<Phase> phase_from_name(const std::string& s) {
 }
 
 std::optional<RecordKind> kind_from_name(const std::string& s) {
-    for (RecordKind k : {RecordKind::run_started, RecordKind::phase, RecordKind::note, RecordKind::run_ended})
+    for (RecordKind k : {RecordKind::run_started, RecordKind::phase, RecordKind::note, RecordKind::run_ended,
+                         RecordKind::awaiting_approval, RecordKind::approved, RecordKind::baseline})
         if (s == record_kind_name(k))
             return k;
     return std::nullopt;
@@ -51,6 +52,9 @@ const char* record_kind_name(RecordKind k) {
     case RecordKind::phase: return "phase";
     case RecordKind::note: return "note";
     case RecordKind::run_ended: return "run_ended";
+    case RecordKind::awaiting_approval: return "awaiting_approval";
+    case RecordKind::approved: return "approved";
+    case RecordKind::baseline: return "baseline";
     }
     return "unknown";
 }
@@ -70,6 +74,10 @@ std::string record_to_json(const JournalRecord& r) {
         j["msg"] = r.message;
     if (!r.plan_hash.empty())
         j["plan"] = r.plan_hash;
+    if (!r.gate.empty())
+        j["gate"] = r.gate;
+    if (r.kind == RecordKind::baseline)
+        j["value"] = r.value;
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -95,7 +103,26 @@ Result<JournalRecord> record_from_json(const std::string& line) {
     }
     r.message = j.value("msg", std::string());
     r.plan_hash = j.value("plan", std::string());
+    r.gate = j.value("gate", std::string());
+    if (j.contains("value") && j["value"].is_number())
+        r.value = j["value"].get<double>();
     return r;
+}
+
+GateState gate_state(const std::vector<JournalRecord>& records) {
+    GateState g;
+    for (const auto& r : records) {
+        if (r.kind == RecordKind::awaiting_approval) {
+            g.awaiting = r.gate;
+        } else if (r.kind == RecordKind::approved) {
+            g.approved.push_back(r.gate);
+            if (g.awaiting == r.gate)
+                g.awaiting.clear();
+        } else if (r.kind == RecordKind::baseline && !g.baseline_put_tps) {
+            g.baseline_put_tps = r.value;
+        }
+    }
+    return g;
 }
 
 Status MemoryJournal::append(JournalRecord r) {

@@ -15,7 +15,7 @@ Result<RunStatus> handle_interrupt(Context& ctx, NodeRun& n) {
 Result<RunStatus> handle_failure(Context& ctx, NodeRun& n, const Error& err) {
     n.failed_at = n.phase;
     const std::string msg = node_label(*n.node) + " failed in " + phase_name(n.failed_at) + ": " + err.describe();
-    ctx.failures.push_back(msg);
+    ctx.add_failure(msg);
     n.message = msg;
     ctx.say(Level::error, &n, msg);
     switch (ctx.plan().policy.on_failure) {

@@ -158,7 +158,7 @@ std::optional<int> live_perm(Context& ctx, const PlanNode& node) {
 namespace {
 
 void left_read_only(Context& ctx, NodeRun& n, const std::string& why) {
-    ctx.read_only_left.push_back(why);
+    ctx.add_read_only_left(why);
     ctx.say(Level::error, &n, why);
 }
 

@@ -13,6 +13,7 @@ const char* event_kind_name(EventKind k) {
     case EventKind::wait: return "wait";
     case EventKind::message: return "message";
     case EventKind::sample: return "sample";
+    case EventKind::progress: return "progress";
     }
     return "unknown";
 }
@@ -37,6 +38,14 @@ std::string hhmmss(std::int64_t wall_ms) {
     return buf;
 }
 
+// "4m10s" / "35s"
+std::string minutes(std::int64_t ms) {
+    const std::int64_t s = (ms + 999) / 1000;
+    if (s < 60)
+        return std::to_string(s) + "s";
+    return std::to_string(s / 60) + "m" + (s % 60 < 10 ? "0" : "") + std::to_string(s % 60) + "s";
+}
+
 }  // namespace
 
 void TerminalReporter::report(const Event& e) {
@@ -57,6 +66,15 @@ void TerminalReporter::report(const Event& e) {
               << "\n";
         break;
     case EventKind::sample: break;  // samples are for the report, not for the terminal
+    case EventKind::progress: {
+        const auto& p = e.progress;
+        m_out << hhmmss(e.wall_ms) << "  progress: " << p.nodes_done << " of " << p.nodes_total << " nodes done, wave "
+              << p.wave << " of " << p.waves_total << ", elapsed " << minutes(p.elapsed_ms);
+        if (p.eta_ms >= 0)
+            m_out << ", about " << minutes(p.eta_ms) << " to go (ETA " << hhmmss(e.wall_ms + p.eta_ms) << ")";
+        m_out << "\n";
+        break;
+    }
     }
     m_out.flush();
 }
@@ -85,6 +103,14 @@ std::string event_to_json(const Event& e) {
         j["tps"] = arr;
         break;
     }
+    case EventKind::progress:
+        j["nodes_done"] = e.progress.nodes_done;
+        j["nodes_total"] = e.progress.nodes_total;
+        j["wave"] = e.progress.wave;
+        j["waves_total"] = e.progress.waves_total;
+        j["elapsed_ms"] = e.progress.elapsed_ms;
+        j["eta_ms"] = e.progress.eta_ms;
+        break;
     }
     if (!e.message.empty())
         j["msg"] = e.message;

@@ -130,7 +130,7 @@ Status rollback_node(Context& ctx, NodeRun& n, const std::string& reason) {
     if (is_master(*n.node))
         msg += ", then set brokerPermission=6 (mqadmin updateBrokerConfig -b " + n.node->address +
                " -k brokerPermission -v 6)";
-    ctx.failures.push_back(msg);
+    ctx.add_failure(msg);
     n.message = msg;
     ensure_not_left_read_only(ctx, n);
     return ctx.transition(n, Phase::failed, msg);

@@ -9,7 +9,36 @@ namespace rmqup::engine::detail {
 namespace {
 // Wait progress is reported at most this often, so a 2 s poll does not flood the terminal.
 constexpr Millis k_wait_report_every{5000};
+// Per thread: each node of a wave runs its waits and safety actions on its own thread.
+thread_local std::string t_reason;
+thread_local bool t_safety = false;
 }  // namespace
+
+Context::SafetyScope::SafetyScope(Context& /*c*/) : m_prev(t_safety) { t_safety = true; }
+Context::SafetyScope::~SafetyScope() { t_safety = m_prev; }
+
+void Context::set_reason(std::string r) { t_reason = std::move(r); }
+const std::string& Context::last_reason() const { return t_reason; }
+
+void Context::add_read_only_left(const std::string& why) {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
+    m_read_only_left.push_back(why);
+}
+
+void Context::add_failure(const std::string& line) {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
+    m_failures.push_back(line);
+}
+
+std::vector<std::string> Context::read_only_left() const {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
+    return m_read_only_left;
+}
+
+std::vector<std::string> Context::failures() const {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
+    return m_failures;
+}
 
 std::string node_label(const PlanNode& n) {
     if (n.kind == NodeKind::nameserver)
@@ -49,6 +78,7 @@ std::vector<const PlanNode*> Context::slaves_of(const PlanNode& master) const {
 }
 
 Status Context::transition(NodeRun& n, Phase to, const std::string& note_text) {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
     JournalRecord r;
     r.wall_ms = m_deps.clock.wall_ms();
     r.kind = RecordKind::phase;
@@ -77,6 +107,7 @@ Status Context::transition(NodeRun& n, Phase to, const std::string& note_text) {
 }
 
 Status Context::note(NodeRun& n, const std::string& text) {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
     JournalRecord r;
     r.wall_ms = m_deps.clock.wall_ms();
     r.kind = RecordKind::note;
@@ -90,6 +121,7 @@ Status Context::note(NodeRun& n, const std::string& text) {
 }
 
 Status Context::run_record(RecordKind kind, const std::string& text, const std::string& plan_hash) {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
     JournalRecord r;
     r.wall_ms = m_deps.clock.wall_ms();
     r.kind = kind;
@@ -98,7 +130,19 @@ Status Context::run_record(RecordKind kind, const std::string& text, const std::
     return m_deps.journal.append(r);
 }
 
+Status Context::gate_record(JournalRecord r) {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
+    r.wall_ms = m_deps.clock.wall_ms();
+    return m_deps.journal.append(r);
+}
+
+void Context::report(const Event& e) {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
+    m_deps.reporter.report(e);
+}
+
 void Context::say(Level level, const NodeRun* n, const std::string& text) {
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
     Event e;
     e.kind = EventKind::message;
     e.wall_ms = m_deps.clock.wall_ms();
@@ -112,7 +156,7 @@ void Context::say(Level level, const NodeRun* n, const std::string& text) {
 }
 
 bool Context::interrupted() const {
-    return !m_safety && m_deps.interrupt != nullptr && m_deps.interrupt->load();
+    return !t_safety && m_deps.interrupt != nullptr && m_deps.interrupt->load();
 }
 
 Result<HostOps*> Context::host(const PlanNode& node) {
@@ -128,10 +172,13 @@ void Context::sample_tps() {
     if (m_mode == RunMode::dry_run)
         return;  // samples feed the report; a dry run would only print hundreds of reads
     Millis now = m_deps.clock.now();
-    // One sample per second at most: several waits may poll in the same second.
-    if (now - m_last_sample < Millis(1000))
-        return;
-    m_last_sample = now;
+    {
+        // One sample per second at most: several waits (and a wave's nodes) may poll in the same second.
+        std::lock_guard<std::recursive_mutex> lock(m_mu);
+        if (now - m_last_sample < Millis(1000))
+            return;
+        m_last_sample = now;
+    }
     Event e;
     e.kind = EventKind::sample;
     e.wall_ms = m_deps.clock.wall_ms();
@@ -147,6 +194,7 @@ void Context::sample_tps() {
         s.get_tps = ri->get_transferred_tps.s10.value_or(0);
         e.tps.push_back(s);
     }
+    std::lock_guard<std::recursive_mutex> lock(m_mu);
     m_deps.reporter.report(e);
 }
 
@@ -158,7 +206,7 @@ Result<WaitResult> Context::wait_until(NodeRun& n, const std::string& what, Mill
     // Long waits (a 10 min canary window) report less often than short ones.
     const Millis report_every = std::max(k_wait_report_every, timeout / 20);
     Millis last_report = start - report_every;
-    m_reason.clear();
+    t_reason.clear();
     if (interval <= Millis(0))
         interval = Millis(1);
     for (;;) {
@@ -173,7 +221,7 @@ Result<WaitResult> Context::wait_until(NodeRun& n, const std::string& what, Mill
                                    kind == ErrorKind::unreachable;
             if (retry == RetryOn::transient && !transient)
                 return std::move(r).error().with("waiting for " + what);
-            m_reason = r.error().describe();
+            t_reason = r.error().describe();
         }
         if (sampling == Sampling::cluster_tps)
             sample_tps();
@@ -187,9 +235,10 @@ Result<WaitResult> Context::wait_until(NodeRun& n, const std::string& what, Mill
             e.wall_ms = m_deps.clock.wall_ms();
             e.node = n.node->id;
             e.phase = n.phase;
-            e.message = m_reason.empty() ? what : what + " (" + m_reason + ")";
+            e.message = t_reason.empty() ? what : what + " (" + t_reason + ")";
             e.elapsed_ms = (now - start).count();
             e.left_ms = (deadline - now).count();
+            std::lock_guard<std::recursive_mutex> lock(m_mu);
             m_deps.reporter.report(e);
         }
         m_deps.clock.sleep_for(std::min(interval, deadline - now));

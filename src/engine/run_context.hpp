@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,19 +48,23 @@ public:
     // A journal note (no phase change) and a reporter message.
     Status note(NodeRun& n, const std::string& text);
     void say(Level level, const NodeRun* n, const std::string& text);
+    // Reports e as it is (progress events).
+    void report(const Event& e);
     Status run_record(RecordKind kind, const std::string& text, const std::string& plan_hash = {});
+    // Journals a gate or baseline record as given (wall time set here).
+    Status gate_record(JournalRecord r);
 
     bool interrupted() const;
-    // While a safety action runs (restoring perm 6 after Ctrl-C), interrupts are not honoured.
+    // While a safety action runs (restoring perm 6 after Ctrl-C), interrupts are not honoured by
+    // the calling thread (each node of a wave runs on its own thread).
     class SafetyScope {
     public:
-        explicit SafetyScope(Context& c) : m_c(c), m_prev(c.m_safety) { c.m_safety = true; }
-        ~SafetyScope() { m_c.m_safety = m_prev; }
+        explicit SafetyScope(Context& c);
+        ~SafetyScope();
         SafetyScope(const SafetyScope&) = delete;
         SafetyScope& operator=(const SafetyScope&) = delete;
 
     private:
-        Context& m_c;
         bool m_prev;
     };
     // Polls check every interval until it yields true (met), the timeout passes (timed_out, with
@@ -68,9 +73,10 @@ public:
     Result<WaitResult> wait_until(NodeRun& n, const std::string& what, Millis timeout, Millis interval,
                                   RetryOn retry, const std::function<Result<bool>()>& check,
                                   Sampling sampling = Sampling::off);
-    // The reason the last check of wait_until returned false (set by the check itself).
-    void set_reason(std::string r) { m_reason = std::move(r); }
-    const std::string& last_reason() const { return m_reason; }
+    // The reason the last check of wait_until returned false (set by the check itself); kept per
+    // thread, so the nodes of a wave do not see each other's reasons.
+    void set_reason(std::string r);
+    const std::string& last_reason() const;
 
     // Reports the put TPS of every broker in the plan (one sample event).
     void sample_tps();
@@ -86,18 +92,25 @@ public:
     // Slaves of a master (same brokerName, id != 0), from the plan.
     std::vector<const PlanNode*> slaves_of(const PlanNode& master) const;
 
-    // Brokers known to be left read-only, with why.
-    std::vector<std::string> read_only_left;
-    std::vector<std::string> failures;
+    // The approval gate the run stopped at ("canary", "wave 3"); set by the gate, main thread only.
+    std::string awaiting_gate;
+
+    // Brokers known to be left read-only, with why; failures, one line each. Thread-safe.
+    void add_read_only_left(const std::string& why);
+    void add_failure(const std::string& line);
+    std::vector<std::string> read_only_left() const;
+    std::vector<std::string> failures() const;
 
 private:
     const Plan& m_plan;
     EngineDeps& m_deps;
     RunMode m_mode;
     std::vector<NodeRun> m_nodes;
-    std::string m_reason;
+    // Journal, reporter, the lists below and the TPS sampling time are shared by a wave's threads.
+    mutable std::recursive_mutex m_mu;
+    std::vector<std::string> m_read_only_left;
+    std::vector<std::string> m_failures;
     Millis m_last_sample{-1000000};
-    bool m_safety = false;
 };
 
 // "broker-a@0 127.0.0.1:10911" / "nameserver 127.0.0.2:9876"

@@ -2,6 +2,7 @@
 // locations. Everything is collected so one run shows every mistake.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -33,9 +34,11 @@ const std::vector<std::string> k_member_keys = {"brokerName", "brokerId", "role"
 const std::vector<std::string> k_command_keys = {"brokerStart", "nameServerStart", "brokerStop", "nameServerStop",
                                                  "nameServerMatch", "brokerLog", "nameServerLog"};
 const std::vector<std::string> k_acl_keys = {"accessKey", "secretKey"};
-const std::vector<std::string> k_policy_keys = {"nameServerOrder", "slavesFirst", "batchSize", "canary",
-                                                "pauseAfterCanary", "drain", "timeouts", "probeTopic",
+const std::vector<std::string> k_policy_keys = {"nameServerOrder", "slavesFirst", "parallel", "maxPerHost",
+                                                "batchSize", "canary", "pauseAfterCanary", "pauseAfter",
+                                                "healthGate", "drain", "timeouts", "probeTopic",
                                                 "onFailure", "killPolicy", "carryAclFile"};
+const std::vector<std::string> k_health_gate_keys = {"minPutTpsRatio"};
 const std::vector<std::string> k_drain_keys = {"tpsThreshold", "minWait", "quietPeriod", "timeout", "pollInterval",
                                                "slaveLagBytes", "allowShortDrainForTests"};
 const std::vector<std::string> k_timeout_keys = {"stop", "start", "registration", "request", "verify"};
@@ -101,6 +104,10 @@ private:
     void parse_commands(const YAML::Node& n);
     void parse_acl(const YAML::Node& n);
     void parse_policy(const YAML::Node& n);
+    void parse_waves(const YAML::Node& n);
+    void parse_pause_after(const YAML::Node& n);
+    void parse_pause_after_canary(const YAML::Node& n);
+    void parse_health_gate(const YAML::Node& n);
     void check_secret_ref(const YAML::Node& map, const char* key, const std::string& value);
     bool check_host_ref(const YAML::Node& map, const std::string& host);
     void check_address(const YAML::Node& map, const std::string& address, const std::string& who);
@@ -399,12 +406,99 @@ void InventoryParser::parse_acl(const YAML::Node& n) {
     check_secret_ref(n, "secretKey", m_inv.acl.secret_key_ref);
 }
 
+// parallel (batchSize is its deprecated alias) and maxPerHost.
+void InventoryParser::parse_waves(const YAML::Node& n) {
+    auto& p = m_inv.policy;
+    auto parallel = m_r.integer(n, "parallel", 1, 1000);
+    if (auto batch = m_r.integer(n, "batchSize", 1, 1000)) {
+        m_inv.warnings.push_back(m_r.location(n["batchSize"].Mark()) +
+                                 ": 'batchSize' is deprecated; it is read as 'parallel' (broker groups restarted together "
+                                 "in one wave): write parallel: " + std::to_string(*batch));
+        if (parallel) {
+            m_r.error(n["batchSize"].Mark(), "both 'batchSize' and 'parallel' are set; allowed: parallel only "
+                                             "(batchSize is its deprecated alias)");
+        } else {
+            parallel = batch;
+        }
+    }
+    if (parallel) p.parallel = p.batch_size = static_cast<int>(*parallel);
+    if (auto v = m_r.integer(n, "maxPerHost", 1, 1000)) p.max_per_host = static_cast<int>(*v);
+}
+
+// true: stop for approval once the canary group is done; a duration: observe the cluster that
+// long, then stop for approval; false: neither.
+void InventoryParser::parse_pause_after_canary(const YAML::Node& n) {
+    auto v = n["pauseAfterCanary"];
+    if (!v || v.IsNull()) return;
+    auto& p = m_inv.policy;
+    if (!n["canary"] || n["canary"].IsNull()) {
+        m_r.error(v.Mark(), "'pauseAfterCanary' without 'canary': there is no canary group to stop after; allowed: "
+                            "set canary (the group rolled first, alone), or use pauseAfter with wave numbers");
+        return;
+    }
+    if (v.IsScalar() && (v.Scalar() == "true" || v.Scalar() == "false")) {
+        p.approve_after_canary = v.Scalar() == "true";
+        return;
+    }
+    auto d = v.IsScalar() ? inventory_detail::parse_duration(v.Scalar()) : std::nullopt;
+    if (!d) {
+        m_r.error(v.Mark(), "'pauseAfterCanary' must be true, false or a duration" +
+                                (v.IsScalar() ? ", got '" + v.Scalar() + "'" : std::string()) +
+                                "; allowed: true (stop for approval after the canary), a duration such as 10m (observe "
+                                "that long, then stop for approval), false");
+        return;
+    }
+    p.pause_after_canary = *d;
+    p.approve_after_canary = true;
+}
+
+// A list of wave numbers (from 1, as the plan prints them) or the word every.
+void InventoryParser::parse_pause_after(const YAML::Node& n) {
+    auto v = n["pauseAfter"];
+    if (!v || v.IsNull()) return;
+    auto& p = m_inv.policy;
+    const std::string allowed = "; allowed: a list of wave numbers from 1 (as the plan prints them), e.g. [2, 5], or every";
+    if (v.IsScalar()) {
+        if (v.Scalar() == "every") p.pause_after_every_wave = true;
+        else m_r.error(v.Mark(), "invalid value for 'pauseAfter': '" + v.Scalar() + "'" + allowed);
+        return;
+    }
+    if (!v.IsSequence()) {
+        m_r.error(v.Mark(), "'pauseAfter' must be a list of wave numbers or every" + allowed);
+        return;
+    }
+    for (const auto& item : v) {
+        long long wave = 0;
+        if (!item.IsScalar() || !YAML::convert<long long>::decode(item, wave) || wave < 1 || wave > 1000000) {
+            m_r.error(item.Mark(), "'pauseAfter' holds " + (item.IsScalar() ? "'" + item.Scalar() + "'" : std::string("a non-number")) +
+                                       ", not a wave number" + allowed);
+            continue;
+        }
+        p.pause_after_waves.push_back(static_cast<int>(wave));
+    }
+    std::sort(p.pause_after_waves.begin(), p.pause_after_waves.end());
+    p.pause_after_waves.erase(std::unique(p.pause_after_waves.begin(), p.pause_after_waves.end()), p.pause_after_waves.end());
+}
+
+void InventoryParser::parse_health_gate(const YAML::Node& n) {
+    auto h = n["healthGate"];
+    if (!h || h.IsNull() || !m_r.expect_map(h, "policy.healthGate", k_health_gate_keys)) return;
+    auto v = m_r.number(h, "minPutTpsRatio", 0);
+    if (!v) return;
+    if (*v > 1) {
+        m_r.error(h["minPutTpsRatio"].Mark(), "'minPutTpsRatio' must be between 0 and 1, got '" + h["minPutTpsRatio"].Scalar() +
+                                                  "'; allowed: a fraction of the pre-roll put TPS, e.g. 0.5 (0 disables the TPS part)");
+        return;
+    }
+    m_inv.policy.health_gate.min_put_tps_ratio = *v;
+}
+
 void InventoryParser::parse_policy(const YAML::Node& n) {
     if (!n || n.IsNull() || !m_r.expect_map(n, "policy", k_policy_keys)) return;
     auto& p = m_inv.policy;
     if (auto v = m_r.choice(n, "nameServerOrder", {"first", "last"})) p.nameserver_order = *v == "last" ? NameServerOrder::last : NameServerOrder::first;
     if (auto v = m_r.boolean(n, "slavesFirst")) p.slaves_first = *v;
-    if (auto v = m_r.integer(n, "batchSize", 1, 1000)) p.batch_size = static_cast<int>(*v);
+    parse_waves(n);
     if (auto v = m_r.str(n, "canary", Need::optional, "policy")) {
         p.canary_group = *v;
         if (!m_inv.broker_groups.empty() && !m_inv.find_group(*v)) {
@@ -415,7 +509,9 @@ void InventoryParser::parse_policy(const YAML::Node& n) {
             m_r.error(n["canary"].Mark(), msg + "; allowed: " + join(names, ", "));
         }
     }
-    if (auto v = m_r.duration(n, "pauseAfterCanary")) p.pause_after_canary = *v;
+    parse_pause_after_canary(n);
+    parse_pause_after(n);
+    parse_health_gate(n);
     if (auto v = m_r.str(n, "probeTopic", Need::optional, "policy")) p.probe_topic = *v;
     if (auto v = m_r.boolean(n, "carryAclFile")) p.carry_acl_file = *v;
     if (auto v = m_r.choice(n, "onFailure", {"rollback", "pause", "abort"})) {

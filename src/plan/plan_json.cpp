@@ -67,8 +67,14 @@ json plan_to_tree(const Plan& plan) {
     json policy{{"nameServerOrder", p.nameserver_order == NameServerOrder::first ? "first" : "last"},
                 {"slavesFirst", p.slaves_first},
                 {"batchSize", p.batch_size},
+                {"parallel", p.parallel},
+                {"maxPerHost", p.max_per_host},
                 {"canaryGroup", p.canary_group ? json(*p.canary_group) : json(nullptr)},
                 {"pauseAfterCanaryMs", p.pause_after_canary.count()},
+                {"approveAfterCanary", p.approve_after_canary},
+                {"pauseAfterWaves", p.pause_after_waves},
+                {"pauseAfterEveryWave", p.pause_after_every_wave},
+                {"healthGate", {{"minPutTpsRatio", p.health_gate.min_put_tps_ratio}}},
                 {"drain", {{"minWaitMs", p.drain.min_wait.count()},
                            {"quietPeriodMs", p.drain.quiet_period.count()},
                            {"timeoutMs", p.drain.timeout.count()},
@@ -137,6 +143,7 @@ json plan_to_tree(const Plan& plan) {
                 {"hosts", hosts},
                 {"nodes", nodes},
                 {"batches", plan.batches},
+                {"batchProofs", plan.batch_proofs},
                 {"findings", findings},
                 {"aclAccessKeyRef", plan.acl_access_key_ref},
                 {"aclSecretKeyRef", plan.acl_secret_key_ref},
@@ -161,8 +168,15 @@ Result<Plan> plan_from_tree(const json& j) {
         pol.nameserver_order = p.at("nameServerOrder").get<std::string>() == "last" ? NameServerOrder::last : NameServerOrder::first;
         pol.slaves_first = p.at("slavesFirst").get<bool>();
         pol.batch_size = p.at("batchSize").get<int>();
+        // Plan files written before waves carry none of the wave keys: one group at a time.
+        pol.parallel = p.value("parallel", 1);
+        pol.max_per_host = p.value("maxPerHost", 1);
         if (!p.at("canaryGroup").is_null()) pol.canary_group = p.at("canaryGroup").get<std::string>();
         pol.pause_after_canary = ms(p, "pauseAfterCanaryMs");
+        pol.approve_after_canary = p.value("approveAfterCanary", false);
+        pol.pause_after_waves = p.value("pauseAfterWaves", std::vector<int>{});
+        pol.pause_after_every_wave = p.value("pauseAfterEveryWave", false);
+        if (p.contains("healthGate")) pol.health_gate.min_put_tps_ratio = p.at("healthGate").at("minPutTpsRatio").get<double>();
         const auto& d = p.at("drain");
         pol.drain.min_wait = ms(d, "minWaitMs");
         pol.drain.quiet_period = ms(d, "quietPeriodMs");
@@ -219,6 +233,11 @@ Result<Plan> plan_from_tree(const json& j) {
             plan.nodes.push_back(std::move(node));
         }
         plan.batches = j.at("batches").get<std::vector<std::vector<std::string>>>();
+        plan.batch_proofs = j.value("batchProofs", std::vector<std::string>{});
+        if (!plan.batch_proofs.empty() && plan.batch_proofs.size() != plan.batches.size()) {
+            return make_error(ErrorKind::invalid_input, "malformed plan: " + std::to_string(plan.batch_proofs.size()) +
+                                                            " batchProofs for " + std::to_string(plan.batches.size()) + " batches");
+        }
         for (const auto& f : j.at("findings")) {
             CheckFinding c;
             c.id = f.at("id").get<std::string>();

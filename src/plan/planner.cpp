@@ -10,6 +10,57 @@
 
 namespace rmqup {
 
+namespace {
+
+using plan_detail::ClusterView;
+
+// The live placement the waves are proved against: every non-system topic with the groups whose
+// master holds writable queues of it. As in a route, a master whose brokerPermission lacks write
+// (left read-only) holds no writable queue. Unknown when a master's topic config was not read.
+TopicRoutes wave_topics(const ClusterView& view, const Inventory& inv, std::vector<WaveTopic>& out) {
+    std::vector<char> broker_writable(view.groups.size(), 1);
+    for (std::uint32_t g = 0; g < view.groups.size(); ++g) {
+        if (view.master_address[g].empty() || !view.topics_read.count(view.master_address[g])) return TopicRoutes::unknown;
+        auto perm = view.broker_perm.find(view.master_address[g]);
+        if (perm != view.broker_perm.end()) broker_writable[g] = (perm->second & rmq::k_perm_write) != 0;
+    }
+    out.reserve(view.topics.size());
+    for (const auto& [name, placements] : view.topics) {
+        if (plan_detail::is_system_topic(name, view, inv)) continue;
+        WaveTopic t{name, {}};
+        for (const auto& p : placements) {
+            if ((p.perm & rmq::k_perm_write) != 0 && p.write_queues > 0 && broker_writable[p.group]) t.writable_groups.push_back(p.group);
+        }
+        if (t.writable_groups.empty()) continue;
+        std::sort(t.writable_groups.begin(), t.writable_groups.end());
+        t.writable_groups.erase(std::unique(t.writable_groups.begin(), t.writable_groups.end()), t.writable_groups.end());
+        out.push_back(std::move(t));
+    }
+    return TopicRoutes::live;
+}
+
+// waves-unproven, pause-after-wave (a gate past the last wave), and the inventory's deprecation
+// warnings as findings.
+void add_wave_findings(const Inventory& inv, const plan_detail::Ordering& ordering, plan_detail::Findings& findings) {
+    if (ordering.unproven_waves > 0) {
+        findings.add("waves-unproven", Severity::error, inv.cluster,
+                     std::to_string(ordering.unproven_waves) + " wave(s) restart several masters together (policy.parallel " +
+                         std::to_string(inv.policy.parallel) +
+                         ") but the topic routes are unknown (an offline plan, or a master's topics unreadable): that every "
+                         "topic keeps a writable group cannot be proven; plan live, or set policy.parallel: 1");
+    }
+    const auto waves = static_cast<int>(ordering.batches.size());
+    for (int w : inv.policy.pause_after_waves) {
+        if (w <= waves) continue;
+        findings.add("pause-after-wave", Severity::warning, inv.cluster,
+                     "policy.pauseAfter names wave " + std::to_string(w) + " but this plan has " + std::to_string(waves) +
+                         " wave(s): that approval gate never stops the run");
+    }
+    for (const auto& w : inv.warnings) findings.add("deprecated-key", Severity::info, inv.source, w);
+}
+
+}  // namespace
+
 Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest& req) {
     using namespace plan_detail;
     Plan plan;
@@ -43,10 +94,13 @@ Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest&
     if (live) settle_5x_replicas(inv, view, nodes, findings);
     if (live) check_acl_transitions(inv, *admin, view, req, nodes, findings);
 
-    std::vector<std::string> group_order = view.groups;
-    auto ordering = order_nodes(std::move(nodes), group_order, inv.policy);
+    std::vector<WaveTopic> topics;
+    const TopicRoutes routes = live ? wave_topics(view, inv, topics) : TopicRoutes::unknown;
+    auto ordering = order_nodes(std::move(nodes), view.groups, inv.policy, routes, std::move(topics));
+    add_wave_findings(inv, ordering, findings);
     plan.nodes = std::move(ordering.nodes);
     plan.batches = std::move(ordering.batches);
+    plan.batch_proofs = std::move(ordering.batch_proofs);
     if (live) mark_topics_losing_writable(view, inv, plan.batches, plan.nodes);
 
     for (auto& f : plan.findings) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 #include <sstream>
 
 #include "duration_text.hpp"
@@ -34,14 +35,35 @@ std::string topics_text(const std::vector<std::string>& topics, std::size_t limi
     return out;
 }
 
-std::string policy_line(const Policy& p) {
-    std::string s = std::string("NameServers ") + (p.nameserver_order == NameServerOrder::first ? "first" : "last") +
-                    ", " + (p.slaves_first ? "slaves before masters" : "masters before slaves") + ", " +
-                    std::to_string(p.batch_size) + " group(s) per batch";
+std::string wave_list(const std::vector<int>& waves) {
+    std::string out;
+    for (std::size_t i = 0; i < waves.size(); ++i) out += (i ? ", " : "") + std::to_string(waves[i]);
+    return out;
+}
+
+// Canary, approval gates and the health gate.
+std::string gates_text(const Policy& p) {
+    std::string s;
     if (p.canary_group) {
         s += ", canary " + *p.canary_group;
-        if (p.pause_after_canary.count() > 0) s += " then pause " + duration_text(p.pause_after_canary);
+        if (p.pause_after_canary.count() > 0) s += " then observe " + duration_text(p.pause_after_canary);
+        if (p.approve_after_canary) s += " then stop for approval";
     }
+    if (p.pause_after_every_wave) s += ", stop for approval after every wave";
+    else if (!p.pause_after_waves.empty()) s += ", stop for approval after wave(s) " + wave_list(p.pause_after_waves);
+    s += ", health gate before each wave: ";
+    s += p.health_gate.min_put_tps_ratio > 0
+             ? "put TPS >= " + number_text(p.health_gate.min_put_tps_ratio) + " x the pre-roll baseline"
+             : std::string("finished nodes only (TPS part off)");
+    return s;
+}
+
+std::string policy_line(const Policy& p) {
+    std::string s = std::string("NameServers ") + (p.nameserver_order == NameServerOrder::first ? "first" : "last") +
+                    ", " + (p.slaves_first ? "slaves before masters" : "masters before slaves") + ", up to " +
+                    std::to_string(p.parallel) + " broker group(s) per wave, at most " + std::to_string(p.max_per_host) +
+                    " node(s) of a host per wave";
+    s += gates_text(p);
     s += ", on failure " + std::string(plan_detail::failure_policy_name(p.on_failure)) + ", kill policy " +
          plan_detail::kill_policy_name(p.kill_policy);
     return s;
@@ -84,25 +106,89 @@ std::string finding_tag(const CheckFinding& f) {
     return tag;
 }
 
-// " (canary: pause 10m after it)" on the last batch of the canary group.
+// "  (canary broker-b done: observe 10m, then stop for approval)" on the last wave of the canary
+// group; "  (then stop for approval)" on a wave named by pauseAfter.
 std::string batch_note(const Plan& plan, std::size_t i) {
-    const auto& canary = plan.policy.canary_group;
-    if (!canary) return "";
+    const auto& p = plan.policy;
+    const auto& canary = p.canary_group;
     auto in_canary = [&](std::size_t b) {
+        if (!canary) return false;
         const std::string prefix = "broker:" + *canary + ":";
         return b < plan.batches.size() && !plan.batches[b].empty() && plan.batches[b].front().rfind(prefix, 0) == 0;
     };
-    if (!in_canary(i) || in_canary(i + 1)) return "";
-    return plan.policy.pause_after_canary.count() > 0
-               ? "  (canary " + *canary + " done: pause " + duration_text(plan.policy.pause_after_canary) + ")"
-               : "  (canary " + *canary + " done)";
+    const bool approval = p.pause_after_every_wave ||
+                          std::find(p.pause_after_waves.begin(), p.pause_after_waves.end(), static_cast<int>(i + 1)) !=
+                              p.pause_after_waves.end();
+    if (in_canary(i) && !in_canary(i + 1)) {
+        std::string note = "  (canary " + *canary + " done";
+        if (p.pause_after_canary.count() > 0) note += (p.approve_after_canary ? ": observe " : ": pause ") + duration_text(p.pause_after_canary);
+        if (p.approve_after_canary || approval) note += p.pause_after_canary.count() > 0 ? ", then stop for approval" : ": stop for approval";
+        return note + ")";
+    }
+    return approval ? "  (then stop for approval)" : "";
 }
 
+// A wave takes as long as its slowest node; waves run one after another.
 std::chrono::milliseconds total_expected(const Plan& plan) {
+    std::unordered_map<std::string, const PlanNode*> by_id;
+    for (const auto& n : plan.nodes) by_id.emplace(n.id, &n);
     std::chrono::milliseconds total{0};
-    for (const auto& n : plan.nodes) total += expected_duration(n, plan);
+    for (const auto& wave : plan.batches) {
+        std::chrono::milliseconds slowest{0};
+        for (const auto& id : wave) {
+            auto it = by_id.find(id);
+            if (it != by_id.end()) slowest = std::max(slowest, expected_duration(*it->second, plan));
+        }
+        total += slowest;
+    }
     if (plan.policy.canary_group) total += plan.policy.pause_after_canary;
     return total;
+}
+
+std::string node_label(const PlanNode& n) {
+    if (n.kind == NodeKind::nameserver) return "NameServer " + n.address;
+    return n.broker_name + "@" + std::to_string(n.broker_id);
+}
+
+// "wave 3: broker-c@0, broker-k@0 — every topic keeps >= 1 writable group; tightest: ..."
+std::vector<std::string> wave_lines(const Plan& plan) {
+    std::unordered_map<std::string, const PlanNode*> by_id;
+    for (const auto& n : plan.nodes) by_id.emplace(n.id, &n);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < plan.batches.size(); ++i) {
+        std::vector<std::string> labels;
+        for (const auto& id : plan.batches[i]) {
+            auto it = by_id.find(id);
+            labels.push_back(it == by_id.end() ? id : node_label(*it->second));
+        }
+        std::string line = "wave " + std::to_string(i + 1) + ": " + topics_text(labels, 1000);
+        if (i < plan.batch_proofs.size() && !plan.batch_proofs[i].empty()) line += " — " + plan.batch_proofs[i];
+        out.push_back(line + batch_note(plan, i));
+    }
+    return out;
+}
+
+// node id -> wave number (from 1).
+std::unordered_map<std::string, std::size_t> wave_of(const Plan& plan) {
+    std::unordered_map<std::string, std::size_t> out;
+    for (std::size_t i = 0; i < plan.batches.size(); ++i) {
+        for (const auto& id : plan.batches[i]) out.emplace(id, i + 1);
+    }
+    return out;
+}
+
+// ", wave 3" for a node of a wave; nothing for a skipped node.
+std::string wave_tag(const std::unordered_map<std::string, std::size_t>& waves, const PlanNode& n) {
+    auto it = waves.find(n.id);
+    return it == waves.end() ? std::string() : ", wave " + std::to_string(it->second);
+}
+
+// What the expected duration leaves out.
+std::string expected_note(const Plan& plan) {
+    const auto& p = plan.policy;
+    const bool gates = p.approve_after_canary || p.pause_after_every_wave || !p.pause_after_waves.empty();
+    return " (" + std::to_string(plan.batches.size()) + " wave(s), each as long as its slowest node" +
+           (gates ? "; approval waits not included)" : ")");
 }
 
 // "h1" or "h1 (sudo -n)": the SSH layer prefixes every command on a sudo host with "sudo -n".
@@ -122,21 +208,20 @@ void render_text(const Plan& plan, std::ostream& out) {
     out << "Timeouts: " << timeouts_line(plan.policy.timeouts) << "\n";
     if (plan.policy.probe_topic) out << "Probe topic: " << *plan.policy.probe_topic << "\n";
     if (!plan.acl_access_key_ref.empty()) out << "ACL: access key " << plan.acl_access_key_ref << ", secret key " << plan.acl_secret_key_ref << "\n";
-    out << "Expected duration: " << duration_text(total_expected(plan)) << "\n\n";
+    out << "Expected duration: " << duration_text(total_expected(plan)) << expected_note(plan) << "\n\n";
 
     out << "Findings:\n";
     if (plan.findings.empty()) out << "  (none)\n";
     for (const auto& f : plan.findings) out << "  [" << finding_tag(f) << "] " << f.id << " " << f.subject << ": " << f.message << "\n";
 
-    out << "\nBatches:\n";
-    for (std::size_t i = 0; i < plan.batches.size(); ++i) {
-        out << "  " << i + 1 << ". " << topics_text(plan.batches[i], 100) << batch_note(plan, i) << "\n";
-    }
+    out << "\nWaves (the nodes of a wave restart together; docs/plan.md \"Waves\"):\n";
+    for (const auto& line : wave_lines(plan)) out << "  " << line << "\n";
 
+    const auto waves = wave_of(plan);
     for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
         const auto& n = plan.nodes[i];
-        out << "\nNode " << i + 1 << "/" << plan.nodes.size() << ": " << node_title(n) << " on host " << n.host << " ("
-            << versions(n) << ")";
+        out << "\nNode " << i + 1 << "/" << plan.nodes.size() << wave_tag(waves, n) << ": " << node_title(n) << " on host "
+            << n.host << " (" << versions(n) << ")";
         if (n.skip) {
             out << ": SKIPPED, " << n.skip_reason << "\n";
             continue;
@@ -180,7 +265,7 @@ void render_markdown(const Plan& plan, std::ostream& out) {
     out << "- Drain: " << drain_line(plan.policy.drain) << "\n";
     out << "- Timeouts: " << timeouts_line(plan.policy.timeouts) << "\n";
     if (plan.policy.probe_topic) out << "- Probe topic: " << *plan.policy.probe_topic << "\n";
-    out << "- Expected duration: " << duration_text(total_expected(plan)) << "\n";
+    out << "- Expected duration: " << duration_text(total_expected(plan)) << expected_note(plan) << "\n";
     out << "- Status: **" << status_line(plan) << "**\n\n";
 
     out << "## Findings\n\n";
@@ -193,14 +278,14 @@ void render_markdown(const Plan& plan, std::ostream& out) {
         }
         out << "\n";
     }
-    out << "## Batches\n\n";
-    for (std::size_t i = 0; i < plan.batches.size(); ++i) {
-        out << i + 1 << ". " << topics_text(plan.batches[i], 100) << batch_note(plan, i) << "\n";
-    }
+    out << "## Waves\n\nThe nodes of a wave restart together.\n\n";
+    for (const auto& line : wave_lines(plan)) out << "- " << md_escape(line) << "\n";
+    const auto waves = wave_of(plan);
     out << "\n## Nodes\n";
     for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
         const auto& n = plan.nodes[i];
-        out << "\n### " << i + 1 << ". " << node_title(n) << " on " << n.host << " (" << versions(n) << ")\n\n";
+        out << "\n### " << i + 1 << ". " << node_title(n) << " on " << n.host << " (" << versions(n) << ")" << wave_tag(waves, n)
+            << "\n\n";
         if (n.skip) {
             out << "Skipped: " << n.skip_reason << "\n";
             continue;

@@ -55,9 +55,27 @@ std::string num(double v) {
     return buf;
 }
 
+// A broker's own put TPS across its row (scaled to its own peak): the operator sees its traffic leave
+// during the drain and come back after perm 6.
+template <typename X>
+std::string broker_sparkline(const report::NodeTimeline& n, double y, double row_h, X x) {
+    double peak = 0;
+    for (const auto& p : n.put_tps)
+        peak = std::max(peak, p.put_tps);
+    if (n.put_tps.size() < 2 || peak <= 0)
+        return "";
+    std::ostringstream o;
+    o << "<polyline class=\"broker-tps\" fill=\"none\" stroke=\"#124\" stroke-opacity=\"0.8\" stroke-width=\"1\" "
+         "points=\"";
+    for (const auto& p : n.put_tps)
+        o << num(x(p.wall_ms)) << "," << num(y + row_h - 3 - (row_h - 6) * p.put_tps / peak) << " ";
+    o << "\"><title>" << esc(n.label) << ": own put TPS, peak " << num(peak) << " msg/s</title></polyline>\n";
+    return o.str();
+}
+
 std::string svg_timeline(const report::Timeline& tl) {
     const double label_w = 260, width = 1100, plot_w = width - label_w - 10;
-    const double row_h = 22, tps_h = 90, top = tps_h + 20;
+    const double row_h = 28, tps_h = 90, top = tps_h + 20;
     const double span = std::max<double>(1, static_cast<double>(tl.end_ms - tl.begin_ms));
     auto x = [&](std::int64_t ms) { return label_w + plot_w * static_cast<double>(ms - tl.begin_ms) / span; };
     const double height = top + row_h * static_cast<double>(tl.nodes.size()) + 30;
@@ -88,6 +106,7 @@ std::string svg_timeline(const report::Timeline& tl) {
               << phase_name(sp.phase) << " " << esc(report::format_duration(sp.end_ms - sp.start_ms))
               << "</title></rect>\n";
         }
+        o << broker_sparkline(n, y, row_h, x);
     }
     o << "<text x=\"" << label_w << "\" y=\"" << num(height - 8) << "\" class=\"ax\">"
       << esc(report::format_time(tl.begin_ms)) << "</text>\n";

@@ -11,9 +11,15 @@ Timeline build_timeline(const RunSummary& summary, const std::vector<Event>& eve
     t.begin_ms = summary.started_ms;
     t.end_ms = summary.ended_ms;
     std::map<std::string, size_t> index;
+    std::map<std::string, size_t> by_sample_name;  // "broker-a@0" (TpsSample::broker) -> node
     for (const auto& n : summary.nodes) {
         index[n.id] = t.nodes.size();
-        t.nodes.push_back({n.id, n.label, {}});
+        // "broker:broker-a:0" -> "broker-a@0"
+        const auto first = n.id.find(':');
+        const auto last = n.id.rfind(':');
+        if (n.kind == NodeKind::broker && first != std::string::npos && last > first)
+            by_sample_name[n.id.substr(first + 1, last - first - 1) + "@" + n.id.substr(last + 1)] = t.nodes.size();
+        t.nodes.push_back({n.id, n.label, {}, {}});
     }
     for (const auto& e : events) {
         if (e.wall_ms > 0) {
@@ -22,8 +28,12 @@ Timeline build_timeline(const RunSummary& summary, const std::vector<Event>& eve
         }
         if (e.kind == EventKind::sample) {
             double sum = 0;
-            for (const auto& s : e.tps)
+            for (const auto& s : e.tps) {
                 sum += s.put_tps;
+                auto b = by_sample_name.find(s.broker);
+                if (b != by_sample_name.end())
+                    t.nodes[b->second].put_tps.push_back({e.wall_ms, s.put_tps});
+            }
             t.tps.push_back({e.wall_ms, sum});
             continue;
         }

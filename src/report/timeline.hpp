@@ -15,15 +15,16 @@ struct PhaseSpan {
     std::int64_t end_ms = 0;
 };
 
+struct TpsPoint {
+    std::int64_t wall_ms = 0;
+    double put_tps = 0;  // msg/s: the cluster's sum, or one broker's own
+};
+
 struct NodeTimeline {
     std::string id;
     std::string label;
     std::vector<PhaseSpan> spans;
-};
-
-struct TpsPoint {
-    std::int64_t wall_ms = 0;
-    double put_tps = 0;  // sum over brokers
+    std::vector<TpsPoint> put_tps;  // brokers: their own put TPS samples (traffic leaving and coming back)
 };
 
 struct Timeline {

@@ -31,6 +31,8 @@ struct EngineDeps {
     Reporter& reporter;
     // Set asynchronously (SIGINT/SIGTERM); checked between steps and during waits. May be null.
     const std::atomic<bool>* interrupt = nullptr;
+    // run_resume only: the operator approves the gate the journal waits at (`resume --approve`).
+    bool approve = false;
 };
 
 enum class RunMode {
@@ -44,6 +46,7 @@ enum class RunStatus {
     rolled_back,  // a node failed and was put back on its old version (rollback policy)
     failed,       // a node failed and could not be rolled back, or the abort policy applied
     interrupted,  // Ctrl-C / SIGTERM; `resume` continues
+    awaiting_approval,  // stopped at an approval gate (no node mid-flow); `resume --approve` continues
 };
 
 const char* run_status_name(RunStatus s);
@@ -64,6 +67,7 @@ struct NodeOutcome {
 
 struct RunSummary {
     RunStatus status = RunStatus::completed;
+    std::string gate;                          // awaiting_approval: "canary" or "wave 3"
     RunMode mode = RunMode::live;
     std::string cluster;
     std::string target_version;
@@ -76,6 +80,11 @@ struct RunSummary {
     std::string message;                       // how it ended, with what to do next
 };
 
+// Waves run in Plan::batches order. With policy.parallel > 1 (and a live run) the nodes of a wave run
+// concurrently, each on its own thread with its own waits, journal records and perm-6 safety
+// boundary; a failure in one node lets the others of the wave finish (each under onFailure) and
+// starts no new wave. Between waves: the health gate (policy.health_gate) and the approval gates
+// (policy.approve_after_canary, pause_after_waves, pause_after_every_wave).
 // Runs a fresh apply of plan. Errors only for things that prevent running at all (journal
 // unwritable, invalid plan); policy outcomes (pause, rollback, failure) are in RunSummary::status.
 Result<RunSummary> run_apply(const Plan& plan, EngineDeps& deps, RunMode mode = RunMode::live);

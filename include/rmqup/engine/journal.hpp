@@ -20,6 +20,9 @@ enum class RecordKind {
     phase,        // node entered `phase` (from `from`)
     note,         // a fact worth keeping for resume or audit (e.g. "perm 4 set"); no phase change
     run_ended,    // the run ended; message says how
+    awaiting_approval,  // the run stopped at the approval gate `gate`; `resume --approve` continues
+    approved,           // an operator approved the gate `gate` (resume --approve / the terminal)
+    baseline,           // the cluster's put TPS before the first change (`value`, msg/s), for the health gate
 };
 
 const char* record_kind_name(RecordKind k);
@@ -33,6 +36,8 @@ struct JournalRecord {
     Phase from = Phase::pending;
     std::string message;         // human text; never contains secrets
     std::string plan_hash;       // run_started only: plan_hash() of the plan that runs
+    std::string gate;            // awaiting_approval/approved: "canary" or "wave 3"
+    double value = 0;            // baseline: msg/s
 };
 
 // Serialises one record as one JSON line (no trailing newline) and back.
@@ -100,5 +105,14 @@ struct NodeJournalState {
     bool started = false;          // a HostOps::start of the target was journaled as attempted
 };
 std::vector<std::pair<std::string, NodeJournalState>> last_states(const std::vector<JournalRecord>& records);
+
+// Gates an operator approved, and the gate the run waits at (awaiting_approval with no approval
+// after it; empty if none).
+struct GateState {
+    std::vector<std::string> approved;
+    std::string awaiting;
+    std::optional<double> baseline_put_tps;  // first baseline record
+};
+GateState gate_state(const std::vector<JournalRecord>& records);
 
 }  // namespace rmqup::engine

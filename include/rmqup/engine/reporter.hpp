@@ -18,6 +18,7 @@ enum class EventKind {
     wait,     // still waiting for `message`; `elapsed_ms` so far, `left_ms` until the timeout
     message,  // text for the operator at `level`
     sample,   // put TPS of every broker at `wall_ms` (`tps`)
+    progress, // where the roll stands (`progress`): at every wave start and every finished node
 };
 
 enum class Level { info, warning, error };
@@ -31,6 +32,18 @@ struct TpsSample {
     double get_tps = 0;     // getTransferredTps 10 s window
 };
 
+// Where a roll stands. eta_ms: the plan's expected durations of the nodes still to go (a wave takes as
+// long as its slowest node), scaled by how long this run's finished waves really took against their
+// expectation; -1 when unknown. Gates waiting for a person are not counted.
+struct Progress {
+    int nodes_done = 0;       // done or skipped, this run and earlier runs of the roll
+    int nodes_total = 0;
+    int wave = 0;             // the wave running now, 1-based
+    int waves_total = 0;
+    std::int64_t elapsed_ms = 0;  // since this run started
+    std::int64_t eta_ms = -1;
+};
+
 struct Event {
     EventKind kind = EventKind::message;
     std::int64_t wall_ms = 0;
@@ -42,6 +55,7 @@ struct Event {
     std::int64_t elapsed_ms = 0;
     std::int64_t left_ms = 0;
     std::vector<TpsSample> tps;
+    Progress progress;          // progress events only
 };
 
 class Reporter {

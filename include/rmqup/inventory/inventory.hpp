@@ -87,6 +87,9 @@ struct Inventory {
     bool allow_plaintext_secrets = false;
     bool allow_short_drain_for_tests = false;
     Policy policy;
+    // "<source>:<line>:<col>: ..." for accepted but deprecated keys (batchSize); validate and plan
+    // show them.
+    std::vector<std::string> warnings;
 
     const InvHost* find_host(std::string_view name) const;
     const InvBrokerGroup* find_group(std::string_view broker_name) const;

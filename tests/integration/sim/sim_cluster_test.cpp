@@ -9,6 +9,8 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "load_generator.hpp"
 #include "rmqup/net/remoting_client.hpp"
 #include "rmqup/remoting/bodies.hpp"
@@ -452,3 +454,32 @@ TEST_F(SimCluster, FaultSwitches) {
 
 }  // namespace
 }  // namespace rmqsim
+
+namespace rmqsim::test {
+namespace {
+
+// `rmq-sim load` stops sending at SIGTERM (the rehearsal ends its traffic when the roll ends),
+// then drains and prints its JSON summary as at the end of --duration.
+TEST_F(SimCluster, LoadStopsSendingAtSigtermAndStillReportsEveryMessage) {
+    start_broker("broker-t", 0);
+    ASSERT_TRUE(eventually(3s, [&] { return registered("broker-t", 0); }));
+    const auto out = dir / "load.json";
+    SimProcess load({"load", "-n", ns_addr, "--topic", "SigtermTopic", "--rate", "200", "--duration", "600s",
+                     "--route-refresh-ms", "500", "--drain-ms", "5000", "--json"},
+                    out.string());
+    std::this_thread::sleep_for(2s);
+    load.kill(SIGTERM);
+    auto rc = load.wait_exit(15s);
+    ASSERT_TRUE(rc.has_value()) << "the load generator ignored SIGTERM";
+    EXPECT_EQ(*rc, 0) << read_text(out);
+    const std::string text = read_text(out);
+    auto j = nlohmann::json::parse(text.substr(text.rfind("\n{") == std::string::npos ? 0 : text.rfind("\n{") + 1),
+                                   nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << text;
+    EXPECT_GT(j.value("acked", 0), 100);
+    EXPECT_EQ(j.value("lost", -1), 0);
+    EXPECT_LT(j.value("elapsed_ms", 600000), 30000);
+}
+
+}  // namespace
+}  // namespace rmqsim::test

@@ -138,6 +138,7 @@ FakeNameServer* FakeCluster::ns_by_match(const std::string& match) {
 // ---------------- FakeAdmin ----------------
 
 Result<FakeBroker*> FakeAdmin::live_broker(const std::string& addr) {
+    auto guard = m_c.guard();
     auto it = m_c.brokers.find(addr);
     if (it == m_c.brokers.end() || !it->second.proc.running)
         return err(ErrorKind::unreachable, "connection refused " + addr);
@@ -145,6 +146,7 @@ Result<FakeBroker*> FakeAdmin::live_broker(const std::string& addr) {
 }
 
 Result<rmq::ClusterInfo> FakeAdmin::cluster_info(const std::string& ns) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("cluster_info", ns))
         return *e;
     auto it = m_c.nameservers.find(ns);
@@ -162,6 +164,7 @@ Result<rmq::ClusterInfo> FakeAdmin::cluster_info(const std::string& ns) {
 }
 
 Result<rmq::TopicRouteData> FakeAdmin::topic_route(const std::string& ns, const std::string& topic) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("topic_route", ns + " " + topic))
         return *e;
     auto it = m_c.nameservers.find(ns);
@@ -185,16 +188,19 @@ Result<rmq::TopicRouteData> FakeAdmin::topic_route(const std::string& ns, const 
 }
 
 Result<rmq::TopicList> FakeAdmin::all_topics(const std::string& ns) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("all_topics", ns))
         return *e;
     return rmq::TopicList{};
 }
 Result<rmq::TopicList> FakeAdmin::topics_by_cluster(const std::string& ns, const std::string& cluster) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("topics_by_cluster", ns + " " + cluster))
         return *e;
     return rmq::TopicList{};
 }
 Result<int> FakeAdmin::wipe_write_perm(const std::string& ns, const std::string& b) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("wipe_write_perm", ns + " " + b))
         return *e;
     // Route-level only (3.x drains this way): the routes lose W, the broker's own config does not.
@@ -206,6 +212,7 @@ Result<int> FakeAdmin::wipe_write_perm(const std::string& ns, const std::string&
     return 1;
 }
 Result<int> FakeAdmin::add_write_perm(const std::string& ns, const std::string& b) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("add_write_perm", ns + " " + b))
         return *e;
     for (auto& [addr, x] : m_c.brokers)
@@ -217,6 +224,7 @@ Result<int> FakeAdmin::add_write_perm(const std::string& ns, const std::string& 
 }
 
 Result<rmq::RuntimeInfo> FakeAdmin::runtime_info(const std::string& broker) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("runtime_info", broker))
         return *e;
     m_c.tick();
@@ -242,6 +250,7 @@ Result<rmq::RuntimeInfo> FakeAdmin::runtime_info(const std::string& broker) {
 }
 
 Result<rmq::Properties> FakeAdmin::broker_config(const std::string& broker) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("broker_config", broker))
         return *e;
     auto b = live_broker(broker);
@@ -251,6 +260,7 @@ Result<rmq::Properties> FakeAdmin::broker_config(const std::string& broker) {
 }
 
 Status FakeAdmin::update_broker_config(const std::string& broker, const rmq::Properties& kv) {
+    auto guard = m_c.guard();
     std::string text;
     for (const auto& [k, v] : kv)
         text += " " + k + "=" + v;
@@ -282,6 +292,7 @@ Status FakeAdmin::update_broker_config(const std::string& broker, const rmq::Pro
 }
 
 Result<rmq::TopicConfigTable> FakeAdmin::all_topic_config(const std::string& broker) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("all_topic_config", broker))
         return *e;
     auto b = live_broker(broker);
@@ -297,27 +308,32 @@ Result<rmq::TopicConfigTable> FakeAdmin::all_topic_config(const std::string& bro
 }
 
 Result<rmq::TopicStatsTable> FakeAdmin::topic_stats(const std::string& broker, const std::string& topic) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("topic_stats", broker + " " + topic))
         return *e;
     return rmq::TopicStatsTable{};
 }
 Result<rmq::ConsumeStats> FakeAdmin::consume_stats(const std::string& broker, const std::string& g, const std::string& t) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("consume_stats", broker + " " + g + " " + t))
         return *e;
     return rmq::ConsumeStats{};
 }
 Result<rmq::ConsumerConnection> FakeAdmin::consumer_connections(const std::string& broker, const std::string& g) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("consumer_connections", broker + " " + g))
         return *e;
     return rmq::ConsumerConnection{};
 }
 Result<rmq::ProducerConnection> FakeAdmin::producer_connections(const std::string& broker, const std::string& g) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("producer_connections", broker + " " + g))
         return *e;
     return rmq::ProducerConnection{};
 }
 
 Result<std::int64_t> FakeAdmin::max_offset(const std::string& broker, const std::string& topic, int q) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("max_offset", broker + " " + topic))
         return *e;
     auto b = live_broker(broker);
@@ -326,18 +342,21 @@ Result<std::int64_t> FakeAdmin::max_offset(const std::string& broker, const std:
     return static_cast<std::int64_t>((*b)->queues[{topic, q}].size());
 }
 Result<std::int64_t> FakeAdmin::min_offset(const std::string& broker, const std::string& topic, int) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("min_offset", broker + " " + topic))
         return *e;
     return std::int64_t{0};
 }
 Result<std::int64_t> FakeAdmin::query_consumer_offset(const std::string& broker, const std::string& g,
                                                       const std::string& t, int) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("query_consumer_offset", broker + " " + g + " " + t))
         return *e;
     return std::int64_t{0};
 }
 
 Result<rmq::SendResult> FakeAdmin::send_message(const std::string& broker, const rmq::SendRequest& msg) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("send_message", broker + " " + msg.topic))
         return *e;
     auto b = live_broker(broker);
@@ -359,6 +378,7 @@ Result<rmq::SendResult> FakeAdmin::send_message(const std::string& broker, const
 }
 
 Result<rmq::PullResult> FakeAdmin::pull_message(const std::string& broker, const rmq::PullRequest& req) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("pull_message", broker + " " + req.topic))
         return *e;
     auto b = live_broker(broker);
@@ -385,6 +405,7 @@ FakeProcess* FakeHostOps::process(const ProcessSpec& spec) {
 }
 
 Result<std::optional<ProcessIdentity>> FakeHostOps::identify(const ProcessSpec& spec) {
+    auto guard = m_c.guard();
     auto pids = find_pids(spec);
     if (!pids.ok())
         return std::move(pids).error();
@@ -404,6 +425,7 @@ Result<std::optional<ProcessIdentity>> FakeHostOps::identify(const ProcessSpec& 
 }
 
 Result<std::vector<int>> FakeHostOps::find_pids(const ProcessSpec& spec) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("find_pids", "[" + m_host + "] " + spec.match))
         return *e;
     auto* p = process(spec);
@@ -413,6 +435,7 @@ Result<std::vector<int>> FakeHostOps::find_pids(const ProcessSpec& spec) {
 }
 
 Status FakeHostOps::stop(const ProcessSpec& spec, std::chrono::milliseconds, KillPolicy) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("stop", "[" + m_host + "] " + spec.match))
         return *e;
     m_c.tick();
@@ -427,6 +450,7 @@ Status FakeHostOps::stop(const ProcessSpec& spec, std::chrono::milliseconds, Kil
 }
 
 Result<int> FakeHostOps::start(const ProcessSpec& spec) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("start", "[" + m_host + "] " + spec.start_command))
         return *e;
     m_c.tick();
@@ -453,12 +477,14 @@ Result<int> FakeHostOps::start(const ProcessSpec& spec) {
 }
 
 Result<bool> FakeHostOps::abort_marker_present(const ProcessSpec& spec) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("abort_marker_present", "[" + m_host + "] " + spec.store_path))
         return *e;
     return m_abort[spec.store_path];
 }
 
 Result<std::string> FakeHostOps::read_file(const std::string& path) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("read_file", "[" + m_host + "] " + path))
         return *e;
     auto it = m_c.files.find(path);
@@ -468,6 +494,7 @@ Result<std::string> FakeHostOps::read_file(const std::string& path) {
 }
 
 Status FakeHostOps::write_file(const std::string& path, const std::string& content, int) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("write_file", "[" + m_host + "] " + path))
         return *e;
     m_c.files[path] = content;
@@ -475,6 +502,7 @@ Status FakeHostOps::write_file(const std::string& path, const std::string& conte
 }
 
 Status FakeHostOps::backup_once(const std::string& path, const std::string& backup_path) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("backup_once", "[" + m_host + "] " + path))
         return *e;
     if (m_c.files.count(backup_path) == 0)
@@ -483,12 +511,14 @@ Status FakeHostOps::backup_once(const std::string& path, const std::string& back
 }
 
 Result<bool> FakeHostOps::path_exists(const std::string& path) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("path_exists", "[" + m_host + "] " + path))
         return *e;
     return m_c.files.count(path) > 0;
 }
 
 Result<HostFacts> FakeHostOps::facts(const FactsRequest&) {
+    auto guard = m_c.guard();
     if (auto e = m_c.call("facts", m_host))
         return *e;
     return HostFacts{};

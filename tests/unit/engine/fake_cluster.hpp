@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -65,6 +66,8 @@ public:
     void load(const Plan& plan);
 
     ManualClock& clock() { return m_clock; }
+    // Every FakeAdmin/FakeHostOps call holds this: the engine runs a wave's nodes on several threads.
+    std::unique_lock<std::recursive_mutex> guard() { return std::unique_lock<std::recursive_mutex>(m_mu); }
     std::map<std::string, FakeBroker> brokers;       // by address
     std::map<std::string, FakeNameServer> nameservers;  // by address
     std::map<std::string, std::string> files;          // path -> content (all hosts share it)
@@ -98,6 +101,7 @@ public:
 private:
     ManualClock& m_clock;
     Millis m_last_tick{0};
+    std::recursive_mutex m_mu;
 };
 
 class FakeAdmin final : public AdminApi {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct Harness {
     engine::MemoryJournal journal;
     engine::CollectingReporter reporter;
     std::atomic<bool> interrupt{false};
+    std::mutex hosts_mu;  // a wave's nodes look up their hosts from several threads
 
     Harness() { reload(); }
     // Rebuilds the fake cluster from plan (after a test edits the plan).
@@ -36,6 +38,7 @@ struct Harness {
     engine::EngineDeps deps(engine::Journal* j = nullptr) {
         return engine::EngineDeps{admin,
                                   [this](const std::string& h) -> Result<HostOps*> {
+                                      std::lock_guard<std::mutex> lock(hosts_mu);
                                       auto& p = hosts[h];
                                       if (!p)
                                           p = std::make_unique<FakeHostOps>(cluster, h);

@@ -49,8 +49,8 @@ TEST(Journal, FileIsPrivateLockedAndReloadable) {
     {
         auto j = engine::FileJournal::open(dir, engine::JournalOpen::fresh);
         ASSERT_TRUE(j.ok()) << j.error().describe();
-        ASSERT_TRUE((*j)->append({0, 1, engine::RecordKind::run_started, "", Phase::pending, Phase::pending, "apply", ""}).ok());
-        ASSERT_TRUE((*j)->append({0, 2, engine::RecordKind::phase, "ns:a", Phase::stop, Phase::pending, "", ""}).ok());
+        ASSERT_TRUE((*j)->append({0, 1, engine::RecordKind::run_started, "", Phase::pending, Phase::pending, "apply", "", "", 0}).ok());
+        ASSERT_TRUE((*j)->append({0, 2, engine::RecordKind::phase, "ns:a", Phase::stop, Phase::pending, "", "", "", 0}).ok());
         struct stat st {};
         ASSERT_EQ(::stat(engine::FileJournal::journal_path(dir).c_str(), &st), 0);
         EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -68,7 +68,7 @@ TEST(Journal, FileIsPrivateLockedAndReloadable) {
     ASSERT_TRUE(recs.ok());
     ASSERT_EQ(recs->size(), 2u);
     EXPECT_EQ((*recs)[1].phase, Phase::stop);
-    ASSERT_TRUE((*j)->append({0, 3, engine::RecordKind::note, "ns:a", Phase::stop, Phase::stop, "x", ""}).ok());
+    ASSERT_TRUE((*j)->append({0, 3, engine::RecordKind::note, "ns:a", Phase::stop, Phase::stop, "x", "", "", 0}).ok());
     EXPECT_EQ((*(*j)->load())[2].seq, 3);
     std::filesystem::remove_all(dir);
 }
@@ -144,9 +144,9 @@ TEST(Journal, ACompleteLastRecordWithoutNewlineIsKeptAndTheNextOneStartsOnItsOwn
 
 TEST(Journal, LastStatesKeepsTheLatestPhasePerNode) {
     std::vector<engine::JournalRecord> recs = {
-        {1, 0, engine::RecordKind::phase, "a", Phase::stop, Phase::drain, "", ""},
-        {2, 0, engine::RecordKind::phase, "b", Phase::drain, Phase::confirm_read_only, "", ""},
-        {3, 0, engine::RecordKind::phase, "a", Phase::paused, Phase::stop, "interrupted", ""},
+        {1, 0, engine::RecordKind::phase, "a", Phase::stop, Phase::drain, "", "", "", 0},
+        {2, 0, engine::RecordKind::phase, "b", Phase::drain, Phase::confirm_read_only, "", "", "", 0},
+        {3, 0, engine::RecordKind::phase, "a", Phase::paused, Phase::stop, "interrupted", "", "", 0},
     };
     auto st = engine::last_states(recs);
     ASSERT_EQ(st.size(), 2u);

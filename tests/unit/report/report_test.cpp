@@ -118,10 +118,10 @@ namespace {
 
 TEST(Report, JournalRecordsBecomePhaseEventsForAResumedRoll) {
     std::vector<JournalRecord> recs = {
-        {1, 100, RecordKind::run_started, "", Phase::pending, Phase::pending, "apply", ""},
-        {2, 200, RecordKind::phase, "broker:a:0", Phase::drain, Phase::confirm_read_only, "", ""},
-        {3, 300, RecordKind::note, "broker:a:0", Phase::drain, Phase::drain, "note", ""},
-        {4, 400, RecordKind::phase, "broker:a:0", Phase::paused, Phase::drain, "interrupted", ""},
+        {1, 100, RecordKind::run_started, "", Phase::pending, Phase::pending, "apply", "", "", 0},
+        {2, 200, RecordKind::phase, "broker:a:0", Phase::drain, Phase::confirm_read_only, "", "", "", 0},
+        {3, 300, RecordKind::note, "broker:a:0", Phase::drain, Phase::drain, "note", "", "", 0},
+        {4, 400, RecordKind::phase, "broker:a:0", Phase::paused, Phase::drain, "interrupted", "", "", 0},
     };
     auto ev = journal_events(recs);
     ASSERT_EQ(ev.size(), 2u);
@@ -130,6 +130,43 @@ TEST(Report, JournalRecordsBecomePhaseEventsForAResumedRoll) {
     EXPECT_EQ(ev[1].from, Phase::drain);
     EXPECT_EQ(ev[1].wall_ms, 400);
     EXPECT_EQ(ev[1].message, "interrupted");
+}
+
+}  // namespace
+}  // namespace rmqup::engine
+
+namespace rmqup::engine {
+namespace {
+
+// Each broker's row carries its own put TPS: traffic leaving during the drain and coming back.
+TEST(Report, HtmlDrawsEachBrokersOwnPutTps) {
+    RunSummary summary;
+    summary.status = RunStatus::completed;
+    summary.started_ms = 1700000000000;
+    summary.ended_ms = 1700000100000;
+    for (const char* id : {"broker:broker-a:0", "broker:broker-b:0"}) {
+        NodeOutcome n;
+        n.id = id;
+        n.kind = NodeKind::broker;
+        n.label = std::string(id).substr(7);
+        summary.nodes.push_back(n);
+    }
+    std::vector<Event> events;
+    for (int i = 0; i < 5; ++i) {
+        Event s;
+        s.kind = EventKind::sample;
+        s.wall_ms = summary.started_ms + i * 20000;
+        // broker-a drains to 0 and comes back; broker-b takes its traffic.
+        s.tps = {{"broker-a@0", i == 2 ? 0.0 : 100.0, 0}, {"broker-b@0", i == 2 ? 200.0 : 100.0, 0}};
+        events.push_back(s);
+    }
+    const std::string html = render_html_report(summary, events);
+    std::size_t lines = 0;
+    for (auto p = html.find("class=\"broker-tps\""); p != std::string::npos; p = html.find("class=\"broker-tps\"", p + 1))
+        ++lines;
+    EXPECT_EQ(lines, 2u) << html;
+    EXPECT_NE(html.find("broker-a:0: own put TPS, peak 100.0 msg/s"), std::string::npos);
+    EXPECT_NE(html.find("broker-b:0: own put TPS, peak 200.0 msg/s"), std::string::npos);
 }
 
 }  // namespace
