@@ -138,9 +138,13 @@ Result<Plan> plan_with_legacy_client(const RehearseOptions& opts, const Topology
     auto plan = rehearsal_plan(layout, hosts, admin);
     if (!plan.ok()) return plan;
     auto reported = legacy_client_finding(*plan);
-    if (!reported)
+    if (!reported) {
+        std::string acl;
+        for (const auto& f : plan->findings)
+            if (f.id.rfind("acl", 0) == 0) acl += "\n  " + f.id + " (" + f.subject + "): " + f.message;
         return make_error(ErrorKind::rejected, std::string("the plan does not report the client without credentials "
-                                                           "of ") + k_legacy_group + " (acl-clients)" + blocking_text(*plan));
+                                                           "of ") + k_legacy_group + " (acl-clients)" + acl + blocking_text(*plan));
+    }
     err << "rehearse: the plan blocks on it (acl-clients): " << *reported << "\n";
     result.plan_notes.push_back("acl-clients reported before the roll: " + *reported);
     RMQUP_TRY(stop_legacy_client(*legacy, t, admin));
