@@ -51,8 +51,8 @@ public:
         rmqup::net::ClientOptions co;
         co.request_timeout = std::chrono::milliseconds(opts.send_timeout_ms);
         co.connect_timeout = std::chrono::milliseconds(1000);
-        co.language = "JAVA";
-        co.version = 407;
+        co.language = opts.client_language;
+        co.version = opts.client_version;
         if (!opts.access_key.empty())
             co.acl = rmq::AclCredentials{opts.access_key, rmqup::Secret(opts.secret_key)};
         m_client = std::make_unique<rmqup::net::RemotingClient>(co);

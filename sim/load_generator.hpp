@@ -30,6 +30,8 @@ struct LoadOptions {
     bool consume = true;                  // false: producer only (benchmarks)
     std::string access_key;               // ACL: sign every request when set
     std::string secret_key;               // never printed
+    int client_version = 407;             // header `version` (MQVersion ordinal) the client sends
+    std::string client_language = "JAVA"; // header `language`
 };
 
 struct LoadReport {

@@ -9,6 +9,7 @@
 #include "broker.hpp"
 #include "load_generator.hpp"
 #include "namesrv.hpp"
+#include "rmqup/core/version.hpp"
 #include "sim_common.hpp"
 
 namespace rmqsim {
@@ -142,6 +143,10 @@ int run_sim_cli(int argc, char** argv) {
     ld->add_option("--send-timeout-ms", lo.send_timeout_ms, "send timeout");
     ld->add_flag("--no-consume", ld_no_consume, "producer only");
     ld->add_option("--access-key", lo.access_key, "ACL access key; the secret comes from $RMQ_SECRET_KEY");
+    std::string ld_client_version;
+    ld->add_option("--client-version", ld_client_version,
+                   "client release whose MQVersion ordinal the requests carry (default 4.9.7), e.g. 4.1.0");
+    ld->add_option("--client-language", lo.client_language, "client language code the requests carry (default JAVA)");
     ld->add_flag("--json", ld_json, "print one JSON object");
     ld->callback([&] {
         auto d = parse_duration_ms(ld_duration);
@@ -151,6 +156,16 @@ int run_sim_cli(int argc, char** argv) {
             return;
         }
         lo.duration_ms = *d;
+        if (!ld_client_version.empty()) {
+            auto cv = rmqup::RmqVersion::parse(ld_client_version);
+            auto ordinal = cv ? cv->ordinal() : std::nullopt;
+            if (!ordinal) {
+                std::fprintf(stderr, "rmq-sim load: unknown --client-version %s\n", ld_client_version.c_str());
+                rc = 2;
+                return;
+            }
+            lo.client_version = *ordinal;
+        }
         lo.consume = !ld_no_consume;
         if (const char* sk = std::getenv("RMQ_SECRET_KEY"))
             lo.secret_key = sk;

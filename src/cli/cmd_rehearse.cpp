@@ -15,6 +15,8 @@ struct RehearseFlags {
     bool setup_only = false;
     bool target_fails = false;
     bool fast = false;
+    bool masters_only = false;
+    bool enable_acl = false;
     std::string transport = "auto";
 };
 
@@ -51,6 +53,13 @@ void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
     cmd->add_flag("--fast", flags->fast,
                   "Shortened timings for tests (routes refreshed every 1 s, registration every 2 s, 3 s drain); "
                   "the default is production timings (30 s route refresh, >= 45 s drain)");
+    cmd->add_flag("--masters-only", flags->masters_only,
+                  "Broker groups without slaves: 2 NameServers and 2 masters, the smallest cluster that keeps a "
+                  "writable group while one master drains (version-path tests)");
+    cmd->add_flag("--enable-acl", flags->enable_acl,
+                  "Switch ACL on at the restart (aclEnable=true, a prepared plain_acl.yml in the target home): the "
+                  "traffic and rmq-upgrade sign, and one client of --from without credentials must be reported by "
+                  "the plan (then it is stopped and the cluster planned again)");
     cmd->add_flag("--target-fails-to-start", flags->target_fails,
                   "Make the new version's brokers fail at start (rehearses the automatic rollback)");
     cmd->callback([flags] {
@@ -60,6 +69,8 @@ void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
         o.timing = flags->fast ? rehearse::InventoryOptions::Timing::rehearsal
                                : rehearse::InventoryOptions::Timing::production;
         o.target_start = flags->target_fails ? rehearse::TargetStart::fails : rehearse::TargetStart::normal;
+        o.shape = flags->masters_only ? rehearse::GroupShape::master_only : rehearse::GroupShape::master_and_slave;
+        o.acl = flags->enable_acl ? rehearse::AclChange::switch_on : rehearse::AclChange::none;
         o.transport = flags->transport == "ssh"     ? rehearse::TransportChoice::ssh
                       : flags->transport == "local" ? rehearse::TransportChoice::local
                                                     : rehearse::TransportChoice::automatic;

@@ -37,8 +37,10 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
       << "cluster: " << t.cluster << "\n"
       << "currentVersion: " << q(opts.from_version) << "\n"
       << "targetVersion: " << q(opts.to_version) << "\n"
-      << "\n"
-      << "defaults:\n"
+      << "\n";
+    if (!opts.acl_access_key.empty())
+        y << "acl:\n  accessKey: " << q(opts.acl_access_key) << "\n  secretKey: " << q(opts.acl_secret_ref) << "\n\n";
+    y << "defaults:\n"
       << "  currentHome: " << q(opts.current_home) << "\n"
       << "  targetHome: " << q(opts.target_home) << "\n";
     if (!opts.java_home.empty()) y << "  javaHome: " << q(opts.java_home) << "\n";
@@ -90,6 +92,10 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
           << "        host: " << b.host << "\n"
           << "        config: " << q(opts.conf_dir + "/" + b.host + ".properties") << "\n"
           << "        storePathRootDir: " << q(opts.store_dir + "/" + b.host) << "\n";
+        if (!opts.broker_overrides.empty()) {
+            y << "        overrides:\n";
+            for (const auto& [key, value] : opts.broker_overrides) y << "          " << key << ": " << q(value) << "\n";
+        }
     }
 
     y << "\npolicy:\n"
@@ -98,13 +104,15 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
       << "  parallel: 1\n"
       << "  probeTopic: " << opts.probe_topic << "\n"
       << "  onFailure: rollback\n"
-      << "  killPolicy: kill-after-term\n"
-      << "  drain:\n";
+      << "  killPolicy: kill-after-term\n";
+    if (!opts.carry_acl_file) y << "  carryAclFile: false\n";
+    y << "  drain:\n";
     if (rehearsal) {
         // rmq-sim's load generator refreshes routes every second, so a few seconds cover the
         // "clients saw read-only" wait that real clients need 30 s + margin for.
-        y << "    allowShortDrainForTests: true\n"
-          << "    minWait: 3s\n"
+        y << "    allowShortDrainForTests: true\n";
+        if (opts.fast_drain_tps_threshold) y << "    tpsThreshold: " << *opts.fast_drain_tps_threshold << "\n";
+        y << "    minWait: 3s\n"
           << "    quietPeriod: 2s\n"
           << "    pollInterval: 500ms\n"
           << "    timeout: 40s\n"

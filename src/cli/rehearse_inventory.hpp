@@ -3,11 +3,16 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/rehearse_topology.hpp"
 
 namespace rmqup::cli::rehearse {
+
+using BrokerOverrides = std::vector<std::pair<std::string, std::string>>;
 
 // How the orchestrator reaches one host.
 struct HostEndpoint {
@@ -31,6 +36,13 @@ struct InventoryOptions {
     std::string java_home;      // "" = leave unset
     std::map<std::string, HostEndpoint> endpoints;  // by host name; missing = local
     std::string probe_topic = "RehearsalProbe";
+    BrokerOverrides broker_overrides; // every broker's `overrides` (e.g. aclEnable: true); none when empty
+    std::string acl_access_key;      // the inventory's acl section when set
+    std::string acl_secret_ref;      // "file:/path" of the secret key
+    bool carry_acl_file = true;      // false: policy.carryAclFile: false
+    // Fast timings only: policy.drain.tpsThreshold. The brokers' put/consume TPS is a 10 s average,
+    // which outlasts a 3 s drain; the quiet period still proves that no put arrived.
+    std::optional<double> fast_drain_tps_threshold;
 
     enum class Timing {
         rehearsal,   // shortened drain with allowShortDrainForTests: rmq-sim clients refresh routes fast (--fast)

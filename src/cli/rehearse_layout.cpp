@@ -103,6 +103,27 @@ std::string shutdown_script(const std::string& version, const LayoutOptions& opt
     return s.str();
 }
 
+// A 4.x plain_acl.yml: no address is white-listed (every client must sign), an admin account for
+// rmq-upgrade and an application account allowed to send and consume everything.
+std::string plain_acl_yml(const AclAccounts& a) {
+    std::ostringstream s;
+    s << "# Rehearsal ACL (rmq-upgrade rehearse --enable-acl): read by the brokers once aclEnable=true.\n"
+      << "globalWhiteRemoteAddresses:\n"
+      << "  - 10.10.103.*\n"
+      << "accounts:\n"
+      << "  - accessKey: " << a.admin_access_key << "\n"
+      << "    secretKey: " << a.admin_secret_key << "\n"
+      << "    whiteRemoteAddress:\n"
+      << "    admin: true\n"
+      << "  - accessKey: " << a.client_access_key << "\n"
+      << "    secretKey: " << a.client_secret_key << "\n"
+      << "    whiteRemoteAddress:\n"
+      << "    admin: false\n"
+      << "    defaultTopicPerm: PUB|SUB\n"
+      << "    defaultGroupPerm: SUB\n";
+    return s.str();
+}
+
 }  // namespace
 
 std::string nameserver_properties(const NameServerSpec& ns) {
@@ -156,9 +177,19 @@ Result<Layout> write_layout(const Topology& t, const LayoutOptions& opts) {
     }
     for (const auto& ns : t.nameservers)
         RMQUP_TRY(write_text(layout.config(ns.host), nameserver_properties(ns), 0644));
+    std::string acl_key;
+    if (opts.acl) {
+        const std::string acl_file = layout.home(opts.to_version) + "/conf/plain_acl.yml";
+        RMQUP_TRY(write_text(acl_file, plain_acl_yml(*opts.acl), 0644));
+        RMQUP_TRY(write_text(layout.acl_secret(), opts.acl->admin_secret_key, 0600));
+        // rmq-sim reads its ACL file from this key; a real broker reads ${ROCKETMQ_HOME}/conf/plain_acl.yml,
+        // i.e. this same file once it runs from the target home.
+        acl_key = "# rmq-sim only: the plain_acl.yml a real broker of the target home reads\nrmqsimAclFile=" + acl_file + "\n";
+    }
     for (const auto& b : t.brokers) {
         RMQUP_TRY(make_dir(layout.store(b.host)));
-        RMQUP_TRY(write_text(layout.config(b.host), broker_properties(t, b, layout, opts.register_interval_ms), 0644));
+        RMQUP_TRY(write_text(layout.config(b.host), broker_properties(t, b, layout, opts.register_interval_ms) + acl_key,
+                             0644));
     }
     return layout;
 }

@@ -16,6 +16,15 @@ enum class TargetStart {
     fails,   // the target version's wrapper passes rmq-sim --fail-start (rollback rehearsal)
 };
 
+// ACL switched on by the roll (--enable-acl): the accounts of the target home's conf/plain_acl.yml
+// (rehearsal-only keys): an admin account for rmq-upgrade, an application account for the traffic.
+struct AclAccounts {
+    std::string admin_access_key = "rmqup-admin";
+    std::string admin_secret_key = "rehearsal-admin-secret";
+    std::string client_access_key = "rehearsal-app";
+    std::string client_secret_key = "rehearsal-app-secret";
+};
+
 struct LayoutOptions {
     std::string workdir;        // absolute
     std::string sim_bin;        // absolute path of rmq-sim
@@ -25,6 +34,7 @@ struct LayoutOptions {
     int register_interval_ms = 30000;  // registerNameServerPeriod (the broker clamps it to 10-60 s)
     // rmq-sim only: a registration period below RocketMQ's 10 s floor (fast test rehearsals).
     std::optional<int> sim_register_interval_ms;
+    std::optional<AclAccounts> acl;  // set: the target home gets conf/plain_acl.yml with these accounts
 };
 
 // Paths inside the work directory (all absolute).
@@ -42,6 +52,9 @@ struct Layout {
     std::string load_json() const { return workdir + "/load.json"; }
     std::string load_log() const { return workdir + "/logs/load.log"; }
     std::string ssh_dir() const { return workdir + "/ssh"; }
+    std::string acl_secret() const { return workdir + "/acl-admin.secret"; }  // rmq-upgrade's secret key (0600)
+    std::string legacy_json() const { return workdir + "/legacy-client.json"; }
+    std::string legacy_log() const { return workdir + "/logs/legacy-client.log"; }
 };
 
 // Creates homes (bin/mqnamesrv, bin/mqbroker, bin/mqshutdown for both versions), conf/, store/,

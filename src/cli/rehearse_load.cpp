@@ -28,6 +28,16 @@ Result<LoadGenerator> LoadGenerator::start(const LoadOptions& opts) {
               "--drain-ms",
               "8000",
               "--json"};
+    const std::pair<const char*, const std::string*> extra[] = {{"--group", &opts.consumer_group},
+                                                                {"--producer-group", &opts.producer_group},
+                                                                {"--client-version", &opts.client_version},
+                                                                {"--access-key", &opts.access_key}};
+    for (const auto& [flag, value] : extra) {
+        if (value->empty()) continue;
+        o.argv.push_back(flag);
+        o.argv.push_back(*value);
+    }
+    if (!opts.access_key.empty()) o.env.emplace_back("RMQ_SECRET_KEY", opts.secret_key);
     o.log_path = opts.log_path;
     o.stdout_path = opts.json_path;
     auto child = ChildProcess::spawn(o);

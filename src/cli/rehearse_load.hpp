@@ -31,6 +31,11 @@ struct LoadOptions {
     std::chrono::milliseconds route_refresh{1000};  // clients' route poll (real clients: 30 s)
     std::string json_path;                   // its stdout (the final JSON)
     std::string log_path;                    // its stderr
+    std::string consumer_group;              // "" = rmq-sim's default group names
+    std::string producer_group;
+    std::string client_version;              // "" = rmq-sim's default (4.9.7); "4.1.0": an old client
+    std::string access_key;                  // ACL: sign with this account ("" = unsigned)
+    std::string secret_key;                  // passed in the child's environment, never on its command line
 };
 
 class LoadGenerator {
@@ -46,6 +51,8 @@ public:
     Result<LoadCounts> wait(std::chrono::seconds timeout);
     // Ends it early (SIGINT; Ctrl-C of the rehearsal) and reads what it reported, if anything.
     Result<LoadCounts> stop(std::chrono::seconds timeout);
+    // Ends it at once (SIGTERM to its process group, then SIGKILL): its connections close.
+    void kill() { m_child.kill_group(); }
 
 private:
     LoadGenerator(ChildProcess child, LoadOptions opts) : m_child(std::move(child)), m_opts(std::move(opts)) {}

@@ -37,6 +37,7 @@ std::string render_result_text(const RehearsalResult& r) {
       << "  duplicates:     " << r.load.duplicates << "\n"
       << "  roll time:      " << seconds(r.roll_ms) << "\n"
       << "  total time:     " << seconds(r.total_ms) << "\n";
+    for (const auto& note : r.plan_notes) s << "  plan: " << note << "\n";
     for (const auto& ro : r.read_only_left) s << "  READ-ONLY: " << ro << "\n";
     for (const auto& f : r.failures) s << "  failure: " << f << "\n";
     if (!r.report_markdown.empty()) s << "\n  report: " << r.report_markdown << " and " << r.report_html << "\n";
@@ -62,6 +63,7 @@ std::string render_result_json(const RehearsalResult& r) {
     j["totalMs"] = r.total_ms;
     j["readOnlyLeft"] = r.read_only_left;
     j["failures"] = r.failures;
+    j["planNotes"] = r.plan_notes;
     j["workdir"] = r.workdir;
     j["reportMarkdown"] = r.report_markdown;
     j["reportHtml"] = r.report_html;

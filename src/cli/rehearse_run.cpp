@@ -14,6 +14,7 @@
 #include <memory>
 #include <thread>
 
+#include "cli/rehearse_acl.hpp"
 #include "cli/rehearse_hosts.hpp"
 #include "cli/rehearse_inventory.hpp"
 #include "cli/rehearse_process.hpp"
@@ -100,21 +101,78 @@ struct RollOutcome {
 };
 
 // The live plan (discovery through admin, host checks through hosts) of the rehearsal inventory.
+// version-path warnings are accepted: they ask for a rollback rehearsed on a copy of a real store,
+// which rmq-sim does not have (said in the report).
 Result<Plan> rehearsal_plan(const Layout& layout, RehearsalHosts& hosts, AdminApi& admin) {
     auto inv = load_inventory(layout.inventory());
     if (!inv.ok()) return std::move(inv).error().with("rehearsal inventory");
     PlanRequest req;
     req.host_ops = [&hosts](const HostAccess& a) { return hosts.ops(a); };
+    req.accepted_risks = {"version-path"};
     auto plan = make_plan(*inv, &admin, req);
     if (!plan.ok()) return std::move(plan).error().with("plan");
-    if (plan_blocked(*plan)) {
-        std::string why;
-        for (const auto& f : plan->findings)
-            if (f.severity == Severity::error || (f.severity == Severity::warning && !f.accepted))
-                why += "\n  " + f.id + " (" + f.subject + "): " + f.message;
-        return make_error(ErrorKind::rejected, "the plan is blocked by its preflight checks:" + why);
-    }
     return plan;
+}
+
+std::string blocking_text(const Plan& plan) {
+    std::string why;
+    for (const auto& f : plan.findings)
+        if (f.severity == Severity::error || (f.severity == Severity::warning && !f.accepted))
+            why += "\n  " + f.id + " (" + f.subject + "): " + f.message;
+    return why;
+}
+
+// --enable-acl: an old client without credentials is connected while planning; the plan must name
+// it (acl-clients, blocking). It is then stopped (what an operator does: upgrade it and give it
+// credentials) and the cluster planned again.
+Result<Plan> plan_with_legacy_client(const RehearseOptions& opts, const Topology& t, const Layout& layout,
+                                     const std::string& sim, RehearsalHosts& hosts, AdminApi& admin, Reaper& reaper,
+                                     RehearsalResult& result, std::ostream& err) {
+    const auto refresh = opts.timing == InventoryOptions::Timing::rehearsal ? std::chrono::milliseconds(1000)
+                                                                            : std::chrono::milliseconds(30000);
+    auto legacy = start_legacy_client(t, layout, sim, opts.from_version, refresh, admin);
+    if (!legacy.ok()) return std::move(legacy).error();
+    reaper.keep(legacy->pid());
+    err << "rehearse: a " << opts.from_version << " client without credentials consumes in " << k_legacy_group
+        << " (pid " << legacy->pid() << ")\n";
+    auto plan = rehearsal_plan(layout, hosts, admin);
+    if (!plan.ok()) return plan;
+    auto reported = legacy_client_finding(*plan);
+    if (!reported) {
+        std::string acl;
+        for (const auto& f : plan->findings)
+            if (f.id.rfind("acl", 0) == 0) acl += "\n  " + f.id + " (" + f.subject + "): " + f.message;
+        return make_error(ErrorKind::rejected, std::string("the plan does not report the client without credentials "
+                                                           "of ") + k_legacy_group + " (acl-clients)" + acl + blocking_text(*plan));
+    }
+    err << "rehearse: the plan blocks on it (acl-clients): " << *reported << "\n";
+    result.plan_notes.push_back("acl-clients reported before the roll: " + *reported);
+    RMQUP_TRY(stop_legacy_client(*legacy, t, admin));
+    err << "rehearse: that client stopped (an operator upgrades it and gives it credentials); planning again\n";
+    result.plan_notes.push_back("the client without credentials was stopped, then the cluster planned again");
+    return rehearsal_plan(layout, hosts, admin);
+}
+
+// The plan the roll runs: ready, or an error listing what blocks it.
+Result<Plan> ready_plan(const RehearseOptions& opts, const Topology& t, const Layout& layout, const std::string& sim,
+                        RehearsalHosts& hosts, AdminApi& admin, Reaper& reaper, RehearsalResult& result,
+                        std::ostream& err) {
+    auto plan = opts.acl == AclChange::switch_on
+                    ? plan_with_legacy_client(opts, t, layout, sim, hosts, admin, reaper, result, err)
+                                                 : rehearsal_plan(layout, hosts, admin);
+    if (!plan.ok()) return plan;
+    if (plan_blocked(*plan))
+        return make_error(ErrorKind::rejected, "the plan is blocked by its preflight checks:" + blocking_text(*plan));
+    for (const auto& f : plan->findings)
+        if (f.accepted) result.plan_notes.push_back("accepted " + f.id + ": " + f.message);
+    return plan;
+}
+
+// rmq-upgrade's own client: it signs with the admin account once the roll switches ACL on.
+net::ClientOptions admin_client_options(const std::optional<AclAccounts>& acl) {
+    net::ClientOptions co;
+    if (acl) co.acl = rmq::AclCredentials{acl->admin_access_key, Secret(acl->admin_secret_key)};
+    return co;
 }
 
 // Applies plan in-process, with the journal in the work directory and the Markdown/HTML reports
@@ -217,13 +275,14 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
     {
         ClusterGuard guard(workdir + "/conf/");
         PortLock port_lock;
-        Topology topology = rehearsal_topology(AddressScheme::loopback, opts.first_address);
+        Topology topology = rehearsal_topology(AddressScheme::loopback, opts.first_address, opts.shape);
         LayoutOptions lo;
         lo.workdir = workdir;
         lo.sim_bin = sim;
         lo.from_version = opts.from_version;
         lo.to_version = opts.to_version;
         lo.target_start = opts.target_start;
+        if (opts.acl == AclChange::switch_on) lo.acl = AclAccounts{};
         const bool fast = opts.timing == InventoryOptions::Timing::rehearsal;
         if (fast) lo.sim_register_interval_ms = 2000;
         auto layout = write_layout(topology, lo);
@@ -232,15 +291,15 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
             return 1;
         }
 
-        net::RemotingClient client;
+        net::RemotingClient client(admin_client_options(lo.acl));
         net::RemotingAdmin admin(client, std::chrono::milliseconds(3000));
 
         err << (fast ? "rehearse: timings: FAST (tests only: clients refresh routes every 1 s, brokers register "
                        "every 2 s, drain waits 3 s; a real roll needs the production timings)\n"
                      : "rehearse: timings: production (clients refresh routes every 30 s, brokers register every "
                        "30 s, drain waits >= 45 s; --fast shortens them for tests)\n");
-        err << "rehearse: starting RocketMQ " << opts.from_version << " (rmq-sim): 2 NameServers, 2 broker groups in "
-            << workdir << "\n";
+        err << "rehearse: starting RocketMQ " << opts.from_version << " (rmq-sim): 2 NameServers, 2 broker groups"
+            << (opts.shape == GroupShape::master_only ? " (masters only)" : "") << " in " << workdir << "\n";
         if (auto s = start_cluster(topology, *layout, opts.from_version, admin, std::chrono::seconds(40)); !s.ok()) {
             err << "rmq-upgrade rehearse: " << s.error().describe() << "\n";
             return 1;
@@ -265,12 +324,21 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         io.probe_topic = k_probe_topic;
         io.java_home = layout->java_home();
         io.timing = opts.timing;
+        if (fast) io.fast_drain_tps_threshold = std::max(1, opts.rate / 2);
+        if (lo.acl) {
+            // ACL is switched on at the restart; 4.1.0's home has no plain_acl.yml to carry, the
+            // target home's prepared file is the one the brokers read.
+            io.broker_overrides = {{"aclEnable", "true"}};
+            io.acl_access_key = lo.acl->admin_access_key;
+            io.acl_secret_ref = "file:" + layout->acl_secret();
+            io.carry_acl_file = false;
+        }
         {
             std::ofstream inv(layout->inventory());
             inv << render_inventory(topology, io);
         }
 
-        auto plan = rehearsal_plan(*layout, **hosts, admin);
+        auto plan = ready_plan(opts, topology, *layout, sim, **hosts, admin, reaper, result, err);
         if (!plan.ok()) {
             err << "rmq-upgrade rehearse: " << plan.error().describe() << "\n";
             return 1;
@@ -286,6 +354,10 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         load_opts.log_path = layout->load_log();
         load_opts.send_phase = traffic;
         load_opts.route_refresh = fast ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(30000);
+        if (lo.acl) {
+            load_opts.access_key = lo.acl->client_access_key;
+            load_opts.secret_key = lo.acl->client_secret_key;
+        }
         auto load = LoadGenerator::start(load_opts);
         if (!load.ok()) {
             err << "rmq-upgrade rehearse: " << load.error().describe() << "\n";
@@ -293,9 +365,9 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
         }
         reaper.keep(load->pid());
         const auto load_t0 = SteadyClock::now();
-        err << "rehearse: traffic at " << opts.rate << " msg/s on " << k_topic << " for " << traffic.count()
+        err << "rehearse: traffic at " << opts.rate << " msg/s on " << k_topic << " for up to " << traffic.count()
             << " s (rmq-sim load, pid " << load->pid() << ")\n";
-        pause_for(std::chrono::seconds(3), interrupted);  // traffic flows before the first restart
+        pause_for(std::chrono::seconds(fast ? 1 : 3), interrupted);  // traffic flows before the first restart
 
         const auto roll_t0 = SteadyClock::now();
         if (opts.scope == RunScope::setup_only) {

@@ -24,6 +24,11 @@ enum class RunScope {
 
 enum class OutputFormat { text, json };
 
+enum class AclChange {
+    none,       // ACL as the cluster has it (off)
+    switch_on,  // the roll sets aclEnable=true (--enable-acl): clients given credentials, one old client without
+};
+
 struct RehearseOptions {
     std::string workdir;  // "" = a fresh temporary directory (removed afterwards unless kept)
     OutputFormat format = OutputFormat::text;
@@ -40,6 +45,8 @@ struct RehearseOptions {
     // production: clients refresh routes every 30 s, brokers register every 30 s, the drain waits
     // >= 35 s (what a real roll needs); fast: a few seconds each (tests only, said in the output).
     InventoryOptions::Timing timing = InventoryOptions::Timing::production;
+    GroupShape shape = GroupShape::master_and_slave;  // master_only: --masters-only (4 nodes)
+    AclChange acl = AclChange::none;
 };
 
 struct RehearsalResult {
@@ -49,6 +56,7 @@ struct RehearsalResult {
     std::string engine_message;
     std::vector<std::string> read_only_left;
     std::vector<std::string> failures;  // one line each: engine, load generator, verification
+    std::vector<std::string> plan_notes;  // what the plan reported before the roll (accepted risks, acl-clients)
     std::vector<NodeState> nodes;
     LoadCounts load;
     bool load_ok = false;         // the generator ran and reported

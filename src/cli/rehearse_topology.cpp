@@ -57,7 +57,7 @@ std::string Topology::namesrv_addr() const {
 
 bool port_free(const std::string& ip, int port) { return can_bind(ip, port); }
 
-Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip) {
+Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip, GroupShape shape) {
     const bool lo = scheme == AddressScheme::loopback;
     const auto dot = first_ip.rfind('.');
     const std::string prefix = first_ip.substr(0, dot + 1);
@@ -74,7 +74,7 @@ Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip) {
     }
     int next_ip = 2;
     for (const char* group : {"broker-a", "broker-b"}) {
-        for (std::int64_t id : {0, 1}) {
+        for (std::int64_t id = 0; id < (shape == GroupShape::master_only ? 1 : 2); ++id) {
             BrokerSpec b;
             b.broker_name = group;
             b.broker_id = id;

@@ -44,10 +44,15 @@ enum class AddressScheme {
     docker,    // the compose service names ("ns1", "broker-a-m", ...) on the default ports
 };
 
-// The rehearsal topology with the given addresses. Loopback: six consecutive addresses from
-// first_ip ("127.0.0.2": NameServers .2 and .3, brokers .4 to .7); ports are probed (bind) so that
-// a taken default is replaced by a free port on the same address.
-Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip = "127.0.0.2");
+// Slaves in each broker group: the standard shape has one; the minimal one (version-path tests)
+// has masters only, the fewest nodes that still keep a writable group while one master drains.
+enum class GroupShape { master_and_slave, master_only };
+
+// The rehearsal topology with the given addresses. Loopback: consecutive addresses from first_ip
+// ("127.0.0.2": NameServers .2 and .3, brokers from .4: six addresses, four for master_only); ports
+// are probed (bind) so that a taken default is replaced by a free port on the same address.
+Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip = "127.0.0.2",
+                            GroupShape shape = GroupShape::master_and_slave);
 
 // True if ip:port (and, for a broker, the RocketMQ side ports port-2 and port+1) can be bound now.
 bool port_free(const std::string& ip, int port);

@@ -81,6 +81,7 @@ Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest&
     Findings findings(plan.findings);
     ClusterView view = make_view(inv);
     const bool live = admin && !req.offline;
+    view.live = live;
     if (live) {
         check_cluster(inv, *admin, req, view, nodes, findings);
         check_broker_modes(inv, *admin, view, nodes, findings);
@@ -90,6 +91,8 @@ Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest&
     }
     check_inventory(inv, view, findings);
     if (!req.offline && req.host_ops) check_hosts(inv, nodes, req.host_ops, req, findings);
+    if (live) settle_5x_replicas(inv, view, nodes, findings);
+    if (live) check_acl_transitions(inv, *admin, view, req, nodes, findings);
 
     std::vector<WaveTopic> topics;
     const TopicRoutes routes = live ? wave_topics(view, inv, topics) : TopicRoutes::unknown;

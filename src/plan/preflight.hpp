@@ -48,6 +48,7 @@ struct ClusterView {
     std::optional<RmqVersion> lowest_version;              // lowest observed broker version
     std::unordered_map<std::string, rmq::Properties> broker_config;  // broker address -> GET_BROKER_CONFIG
     std::unordered_set<std::string> topics_read;           // masters whose GET_ALL_TOPIC_CONFIG answered
+    bool live = false;                                     // discovery ran (not --offline)
 };
 
 // A key of a broker's live configuration (GET_BROKER_CONFIG); nothing when unread or absent.
@@ -89,7 +90,19 @@ void check_broker_modes(const Inventory& inv, AdminApi& admin, const ClusterView
 void check_probe_topic(const Inventory& inv, AdminApi& admin, const ClusterView& view,
                        const std::vector<PlanNode>& nodes, const std::string& created_at, Findings& findings);
 
-// Checks that need only the inventory: target older than current (offline), 5.x replica settings.
+// 5x-replicas, live: a 4.x SYNC_MASTER group going to 5.x gets totalReplicas (master + its live
+// slaves) and inSyncReplicas 2 as overrides on its members' nodes, derived from GET_BROKER_CONFIG of
+// the master and its slaves; a blocking finding when they cannot be derived.
+void settle_5x_replicas(const Inventory& inv, const ClusterView& view, std::vector<PlanNode>& nodes, Findings& findings);
+
+// acl-v2: ACL 1.0 going to a release that no longer reads aclEnable (5.3.3+) gets the ACL 2.0
+// settings as overrides, or blocks. acl-clients: where the restart switches aclEnable on, the
+// client census against the plain_acl.yml that will be live (docs/plan.md).
+void check_acl_transitions(const Inventory& inv, AdminApi& admin, const ClusterView& view, const PlanRequest& req,
+                           std::vector<PlanNode>& nodes, Findings& findings);
+
+// Checks that need only the inventory: target older than current (offline), 5.x replica settings
+// (offline; live plans settle them in settle_5x_replicas).
 void check_inventory(const Inventory& inv, const ClusterView& view, Findings& findings);
 
 // Host checks through HostOps: reachable, every node identified, Java, homes, log folders, free

@@ -1,6 +1,11 @@
 // What the engine's steps assume about each broker, read from its live configuration
 // (GET_BROKER_CONFIG): a plain master/slave group (broker-mode), the role and id the inventory
-// says (role-mismatch), and an ACL account allowed to change brokerPermission (acl-account).
+// says (role-mismatch), an ACL account allowed to change brokerPermission (acl-account), and the
+// 5.x replica settings that keep a 4.x SYNC_MASTER group synchronous (5x-replicas).
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
 #include "preflight.hpp"
 
 namespace rmqup::plan_detail {
@@ -104,6 +109,140 @@ void check_broker_modes(const Inventory& inv, AdminApi& admin, const ClusterView
     check_tls(nodes, view, findings);
     check_roles(inv, view, findings);
     check_acl_admin(admin, nodes, view, findings);
+}
+
+namespace {
+
+// 4.x SYNC_MASTER acknowledges a send once one slave has it (HAService.GroupTransferService at
+// rocketmq-all-4.8.0 waits for push2SlaveMaxOffset, the furthest slave). On 5.x the master counts
+// itself in inSyncReplicas and handleHA returns PUT_OK at once when it is <= 1 (CommitLog at
+// rocketmq-all-5.3.3; MessageStoreConfig defaults totalReplicas = inSyncReplicas = 1).
+constexpr long long k_sync_in_sync_replicas = 2;
+
+std::optional<long long> as_number(const std::optional<std::string>& text) {
+    if (!text) return std::nullopt;
+    try {
+        return std::stoll(*text);
+    } catch (const std::logic_error&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<std::string> inventory_override(const InvBroker& b, std::string_view key) {
+    std::optional<std::string> v;
+    for (const auto& [k, value] : b.overrides)
+        if (k == key) v = value;
+    return v;
+}
+
+void put_override(PlanNode& n, const std::string& key, const std::string& value) {
+    for (auto& [k, v] : n.config_overrides) {
+        if (k == key) {
+            v = value;
+            return;
+        }
+    }
+    n.config_overrides.emplace_back(key, value);
+}
+
+struct LiveGroup {
+    std::vector<std::string> slaves;      // "broker-a@1" of slaves whose live config confirms them
+    std::vector<std::string> unreadable;  // why a member's live config cannot be used
+};
+
+// The group's slaves as their own GET_BROKER_CONFIG reports them (brokerName, brokerRole, brokerId).
+LiveGroup live_slaves(const InvBrokerGroup& g, const ClusterView& view) {
+    LiveGroup out;
+    for (const auto& b : g.members) {
+        if (b.is_master()) continue;
+        const std::string who = b.broker_name + "@" + std::to_string(b.broker_id);
+        if (view.broker_config.count(b.address) == 0) {
+            out.unreadable.push_back(who + " (" + b.address + ") did not answer GET_BROKER_CONFIG");
+            continue;
+        }
+        auto name = live_config(view, b.address, "brokerName");
+        auto role = live_config(view, b.address, "brokerRole");
+        auto id = live_config(view, b.address, "brokerId");
+        if ((name && *name != g.broker_name) || (role && *role != "SLAVE") || (id && *id == "0")) {
+            out.unreadable.push_back(who + " (" + b.address + ") reports brokerName=" + name.value_or("?") +
+                                     " brokerRole=" + role.value_or("?") + " brokerId=" + id.value_or("?"));
+            continue;
+        }
+        out.slaves.push_back(who);
+    }
+    return out;
+}
+
+// One SYNC_MASTER group going to 5.x: the overrides on its members' nodes, or a finding.
+void settle_group(const InvBrokerGroup& g, const InvBroker& master, const ClusterView& view,
+                  std::vector<PlanNode>& nodes, Findings& findings) {
+    const LiveGroup live = live_slaves(g, view);
+    if (!live.unreadable.empty()) {
+        findings.add("5x-replicas", Severity::error, g.broker_name,
+                     "group " + g.broker_name + " is SYNC_MASTER and goes to 5.x, where totalReplicas/inSyncReplicas "
+                     "must be set to keep it synchronous, but its live slaves cannot be counted: " +
+                         list_some(live.unreadable, 4) + ". Bring the slaves up (or fix the inventory) and plan again, "
+                         "or set overrides totalReplicas and inSyncReplicas on the group's members yourself");
+        return;
+    }
+    if (live.slaves.empty()) return;  // no slave to wait for: 5.x's defaults change nothing
+    const auto total = static_cast<long long>(live.slaves.size()) + 1;
+    auto set_total = as_number(inventory_override(master, "totalReplicas"));
+    auto set_in_sync = as_number(inventory_override(master, "inSyncReplicas"));
+    if (set_total || set_in_sync) {  // the operator's own choice stands; say when it is weaker
+        if (set_total.value_or(1) < total || set_in_sync.value_or(1) < k_sync_in_sync_replicas)
+            findings.add("5x-replicas", Severity::warning, g.broker_name,
+                         "group " + g.broker_name + " is SYNC_MASTER with " + std::to_string(live.slaves.size()) +
+                             " live slave(s) but the inventory overrides totalReplicas=" +
+                             (set_total ? std::to_string(*set_total) : "(default 1)") + ", inSyncReplicas=" +
+                             (set_in_sync ? std::to_string(*set_in_sync) : "(default 1)") +
+                             ": on 5.x sends are acknowledged without waiting for a slave; accept if intended");
+        return;
+    }
+    auto file_total = as_number(live_config(view, master.address, "totalReplicas"));
+    auto file_in_sync = as_number(live_config(view, master.address, "inSyncReplicas"));
+    if (file_total.value_or(0) >= total && file_in_sync.value_or(0) >= k_sync_in_sync_replicas) return;
+    for (auto& n : nodes) {
+        if (n.kind != NodeKind::broker || n.broker_name != g.broker_name || n.skip) continue;
+        put_override(n, "totalReplicas", std::to_string(total));
+        put_override(n, "inSyncReplicas", std::to_string(k_sync_in_sync_replicas));
+    }
+    std::string was;
+    if (file_total || file_in_sync)
+        was = " (its config file's totalReplicas=" + (file_total ? std::to_string(*file_total) : "unset") +
+              ", inSyncReplicas=" + (file_in_sync ? std::to_string(*file_in_sync) : "unset") + " are overridden)";
+    findings.add("5x-replicas", Severity::info, g.broker_name,
+                 "group " + g.broker_name + " is SYNC_MASTER with " + std::to_string(live.slaves.size()) +
+                     " live slave(s) (" + list_some(live.slaves, 4) + "): its members restart on 5.x with totalReplicas=" +
+                     std::to_string(total) + " and inSyncReplicas=" + std::to_string(k_sync_in_sync_replicas) +
+                     ", so a send still waits for one slave as on 4.x (5.x defaults both to 1)" + was);
+}
+
+}  // namespace
+
+void settle_5x_replicas(const Inventory& inv, const ClusterView& view, std::vector<PlanNode>& nodes, Findings& findings) {
+    auto target = RmqVersion::parse(inv.target_version);
+    if (!target || !target->is5x()) return;
+    for (const auto& g : inv.broker_groups) {
+        auto master = std::find_if(g.members.begin(), g.members.end(), [](const InvBroker& b) { return b.is_master(); });
+        if (master == g.members.end()) continue;
+        auto node = std::find_if(nodes.begin(), nodes.end(), [&](const PlanNode& n) {
+            return n.kind == NodeKind::broker && n.address == master->address;
+        });
+        if (node == nodes.end()) continue;
+        auto current = RmqVersion::parse(node->current_version);
+        if (node->skip || (current && current->is5x())) continue;  // already on 5.x: its config stands
+        auto role = live_config(view, master->address, "brokerRole");
+        if (!role) {
+            if (master->role == BrokerRole::sync_master)
+                findings.add("5x-replicas", Severity::error, g.broker_name,
+                             "group " + g.broker_name + " is SYNC_MASTER in the inventory and goes to 5.x, but its master's "
+                             "live config (GET_BROKER_CONFIG of " + master->address + ") could not be read: "
+                             "totalReplicas/inSyncReplicas cannot be derived");
+            continue;
+        }
+        if (*role == "SYNC_MASTER") settle_group(g, *master, view, nodes, findings);
+    }
 }
 
 }  // namespace rmqup::plan_detail

@@ -278,7 +278,7 @@ void check_inventory(const Inventory& inv, const ClusterView& view, Findings& fi
                          ": downgrades are not supported");
     }
     if (current && !(*current > *target)) check_version_path(inv, *current, *target, findings);
-    if (target->is5x() && (!current || !current->is5x())) check_5x_replicas(inv, view, findings);
+    if (target->is5x() && (!current || !current->is5x()) && !view.live) check_5x_replicas(inv, view, findings);
 }
 
 }  // namespace rmqup::plan_detail

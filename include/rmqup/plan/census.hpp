@@ -2,6 +2,7 @@
 // what `diff-topics` compares against after it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,35 @@ ClientCensus take_census(AdminApi& admin, const std::vector<std::string>& master
                          const std::vector<std::string>& producer_groups);
 
 std::string census_to_text(const ClientCensus& census);
+
+// Whether a client can be expected to sign its requests with an AccessKey (ACL 1.0 arrived in the
+// Java client of rocketmq-all-4.4.0). Non-Java clients report a protocol ordinal, not their own
+// release: from 4.4.0 on whether they sign is unknown, before it they cannot be known to sign.
+enum class ClientSigning { can_sign, cannot_sign, unknown };
+ClientSigning client_signing(const std::string& language, int version_ordinal);
+
+// Who a 4.x plain_acl.yml lets in without a signature, and its accounts' address rules (the
+// secret keys are never read into this).
+struct PlainAclRules {
+    std::vector<std::string> global_white_remote_addresses;
+    struct Account {
+        std::string access_key;
+        std::string white_remote_address;
+        bool admin = false;
+    };
+    std::vector<Account> accounts;
+};
+
+// Parses plain_acl.yml text; errors name source.
+Result<PlainAclRules> parse_plain_acl(std::string_view text, const std::string& source);
+
+// True when the IPv4 address ip matches one 4.x white-list entry, as RemoteAddressStrategyFactory
+// of rocketmq-all-4.8.0 reads it: "*", "*.*.*.*", "10.1.1.{2,3}", "10.1.1.2,10.1.1.3",
+// "10.1.*.*", "10.1.1.1-9", "10.1.1.2". Anything else (IPv6, malformed) matches nothing.
+bool white_address_matches(const std::string& pattern, const std::string& ip);
+
+// The first globalWhiteRemoteAddresses entry matching ip, if any.
+std::optional<std::string> global_white_entry(const PlainAclRules& rules, const std::string& ip);
 
 // One topic on one broker group (from the master's GET_ALL_TOPIC_CONFIG).
 struct TopicSnapshotEntry {
