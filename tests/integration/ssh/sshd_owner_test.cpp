@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <string>
 #include <thread>
 
 #include "rmqup/ssh/sshd_launcher.hpp"
@@ -47,13 +49,26 @@ TEST(SshdLifetime, SshdDiesWhenItsOwnerIsKilledWithoutStop) {
         SshdInstance sshd(o);
         pid_t pid = sshd.start().ok() ? sshd.pid() : -1;
         (void)!::write(fds[1], &pid, sizeof pid);
+        // its folder too: the killed owner never removes it, the test does
+        char dir[256] = {};
+        sshd.dir().copy(dir, sizeof dir - 1);
+        (void)!::write(fds[1], dir, sizeof dir);
         ::pause();
         ::_exit(0);
     }
     ::close(fds[1]);
     pid_t sshd_pid = -1;
     ASSERT_EQ(::read(fds[0], &sshd_pid, sizeof sshd_pid), static_cast<ssize_t>(sizeof sshd_pid));
+    char dir[256] = {};
+    const bool got_dir = ::read(fds[0], dir, sizeof dir) == static_cast<ssize_t>(sizeof dir);
     ::close(fds[0]);
+    struct RemoveDir {
+        std::string path;
+        ~RemoveDir() {
+            std::error_code ec;
+            if (path.rfind("/tmp/rmqup-sshd-", 0) == 0) std::filesystem::remove_all(path, ec);
+        }
+    } cleanup{got_dir ? std::string(dir) : std::string()};
     ASSERT_GT(sshd_pid, 0);
     ASSERT_TRUE(process_alive(sshd_pid));
 
