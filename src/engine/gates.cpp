@@ -24,13 +24,10 @@ Result<std::string> unhealthy(Context& ctx, const PlanNode& n) {
     if (ri->version_desc != want)
         return node_label(n) + " runs " + ri->version_desc + ", expected " + want;
     for (const auto& ns : ctx.plan().nameservers) {
-        auto ci = ctx.admin().cluster_info(ns);
-        if (!ci.ok())
-            return std::move(ci).error().with("cluster info of nameserver " + ns);
-        auto g = ci->broker_addr_table.find(n.broker_name);
-        const bool listed = g != ci->broker_addr_table.end() && g->second.broker_addrs.count(n.broker_id) != 0 &&
-                            g->second.broker_addrs.at(n.broker_id) == n.address;
-        if (!listed)
+        auto listed = lists_broker(ctx, ns, n);
+        if (!listed.ok())
+            return std::move(listed).error();
+        if (!*listed)
             return node_label(n) + " is not registered on nameserver " + ns;
     }
     if (n.broker_id != 0)

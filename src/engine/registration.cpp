@@ -4,9 +4,6 @@
 
 namespace rmqup::engine::detail {
 
-namespace {
-
-// True when cluster_info of ns lists brokerName/brokerId at the address.
 Result<bool> lists_broker(Context& ctx, const std::string& ns, const PlanNode& b) {
     auto ci = ctx.admin().cluster_info(ns);
     if (!ci.ok())
@@ -17,6 +14,8 @@ Result<bool> lists_broker(Context& ctx, const std::string& ns, const PlanNode& b
     auto a = it->second.broker_addrs.find(b.broker_id);
     return a != it->second.broker_addrs.end() && a->second == b.address;
 }
+
+namespace {
 
 // Where a started process stands on its address (fact 32: the listener is the process).
 enum class StartState {

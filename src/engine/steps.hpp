@@ -65,6 +65,9 @@ Status identify_step(Context& ctx, NodeRun& n);
 // (an inherited ROCKETMQ_HOME, a start command or service unit pointing at the old home).
 Error wrong_home_error(const PlanNode& node, const ProcessSpec& spec, const ProcessIdentity& found);
 
+// True when GET_BROKER_CLUSTER_INFO of NameServer ns lists b's brokerName/brokerId at b's address.
+Result<bool> lists_broker(Context& ctx, const std::string& ns, const PlanNode& b);
+
 // The individual step actions (process_steps.cpp, drain.cpp, registration.cpp, verify.cpp).
 Status backup_step(Context& ctx, NodeRun& n);
 // When the broker runs with ACL 1.0 (aclEnable=true in its pristine config) and the homes differ,
