@@ -145,25 +145,6 @@ TEST(ParallelWaves, CtrlCDuringTheMastersWaveRestoresBothThenResumeFinishesWitho
     }
 }
 
-struct SimulatedCrash {};
-
-// "Kills the orchestrator" at record number crash_at: every thread writing after it dies too.
-class CrashingJournal final : public engine::Journal {
-public:
-    explicit CrashingJournal(size_t crash_at) : m_crash_at(crash_at) {}
-    Status append(engine::JournalRecord r) override {
-        if (m_inner.records().size() + 1 >= m_crash_at)
-            throw SimulatedCrash{};
-        return m_inner.append(std::move(r));
-    }
-    Result<std::vector<engine::JournalRecord>> load() override { return m_inner.load(); }
-    const std::vector<engine::JournalRecord>& records() const { return m_inner.records(); }
-
-private:
-    engine::MemoryJournal m_inner;
-    size_t m_crash_at;
-};
-
 TEST(ParallelWaves, ACrashAtAnyRecordOfAParallelRollThenResumeFinishesWithoutDoubleRestarts) {
     size_t total = 0;
     {
