@@ -21,10 +21,10 @@
 #include <string>
 #include <thread>
 
-#include "cli/rehearse_process.hpp"
 #include "rmqup/discover/discover.hpp"
 #include "rmqup/inventory/inventory.hpp"
 #include "rmqup/net/remoting_admin.hpp"
+#include "rmqup/rehearsal/process.hpp"
 
 using namespace rmqup;
 using namespace std::chrono_literals;

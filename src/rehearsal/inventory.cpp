@@ -1,10 +1,10 @@
-#include "cli/rehearse_inventory.hpp"
+#include "rmqup/rehearsal/inventory.hpp"
 
 #include <sstream>
 
-#include "cli/rehearse_layout.hpp"
+#include "rehearsal/layout.hpp"
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 namespace {
 
@@ -32,7 +32,7 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
 
     std::ostringstream y;
     y << "# Rehearsal inventory: 2 NameServers, 2 broker groups (master + slave), one node per host.\n"
-      << "# Rendered by rmq-upgrade (src/cli/rehearse_inventory.cpp); the loopback rehearsal\n"
+      << "# Rendered by rmq-upgrade (src/rehearsal/inventory.cpp); the loopback rehearsal\n"
       << "# (`rmq-upgrade rehearse`) and the docker kit (rehearsal/docker/) share this shape.\n"
       << "cluster: " << t.cluster << "\n"
       << "currentVersion: " << q(opts.from_version) << "\n"
@@ -171,4 +171,4 @@ std::map<std::string, std::string> render_kit_files() {
     return files;
 }
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

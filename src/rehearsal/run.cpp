@@ -1,4 +1,4 @@
-#include "cli/rehearse_run.hpp"
+#include "rmqup/rehearsal/rehearsal.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -14,10 +14,10 @@
 #include <memory>
 #include <thread>
 
-#include "cli/rehearse_acl.hpp"
-#include "cli/rehearse_hosts.hpp"
-#include "cli/rehearse_inventory.hpp"
-#include "cli/rehearse_process.hpp"
+#include "rehearsal/acl.hpp"
+#include "rehearsal/cluster.hpp"
+#include "rehearsal/hosts.hpp"
+#include "rehearsal/load.hpp"
 #include "rmqup/engine/engine.hpp"
 #include "rmqup/engine/journal.hpp"
 #include "rmqup/engine/reporter.hpp"
@@ -25,8 +25,10 @@
 #include "rmqup/net/remoting_admin.hpp"
 #include "rmqup/net/remoting_client.hpp"
 #include "rmqup/plan/planner.hpp"
+#include "rmqup/rehearsal/inventory.hpp"
+#include "rmqup/rehearsal/process.hpp"
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 namespace {
 
@@ -75,7 +77,7 @@ private:
 class ClusterGuard {
 public:
     explicit ClusterGuard(std::string needle) : m_needle(std::move(needle)) {}
-    ~ClusterGuard() { kill_processes_matching(m_needle, std::chrono::milliseconds(5000)); }
+    ~ClusterGuard() { cli::rehearse::kill_processes_matching(m_needle, std::chrono::milliseconds(5000)); }
     ClusterGuard(const ClusterGuard&) = delete;
     ClusterGuard& operator=(const ClusterGuard&) = delete;
 
@@ -126,7 +128,7 @@ std::string blocking_text(const Plan& plan) {
 // it (acl-clients, blocking). It is then stopped (what an operator does: upgrade it and give it
 // credentials) and the cluster planned again.
 Result<Plan> plan_with_legacy_client(const RehearseOptions& opts, const Topology& t, const Layout& layout,
-                                     const std::string& sim, RehearsalHosts& hosts, AdminApi& admin, Reaper& reaper,
+                                     const std::string& sim, RehearsalHosts& hosts, AdminApi& admin, cli::rehearse::Reaper& reaper,
                                      RehearsalResult& result, std::ostream& err) {
     const auto refresh = opts.timing == InventoryOptions::Timing::rehearsal ? std::chrono::milliseconds(1000)
                                                                             : std::chrono::milliseconds(30000);
@@ -155,7 +157,7 @@ Result<Plan> plan_with_legacy_client(const RehearseOptions& opts, const Topology
 
 // The plan the roll runs: ready, or an error listing what blocks it.
 Result<Plan> ready_plan(const RehearseOptions& opts, const Topology& t, const Layout& layout, const std::string& sim,
-                        RehearsalHosts& hosts, AdminApi& admin, Reaper& reaper, RehearsalResult& result,
+                        RehearsalHosts& hosts, AdminApi& admin, cli::rehearse::Reaper& reaper, RehearsalResult& result,
                         std::ostream& err) {
     auto plan = opts.acl == AclChange::switch_on
                     ? plan_with_legacy_client(opts, t, layout, sim, hosts, admin, reaper, result, err)
@@ -241,10 +243,10 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
     std::atomic<bool> interrupted{false};
     std::atomic<int> signal_count{0};
     // Before any thread exists: every later thread inherits the blocked signal mask.
-    SignalWatcher signals([&](int) {
+    cli::rehearse::SignalWatcher signals([&](int) {
         if (++signal_count > 1 || opts.scope == RunScope::full) interrupted = true;
     });
-    Reaper reaper;
+    cli::rehearse::Reaper reaper;
 
     RehearsalResult result;
     const std::string sim = find_sim(opts.sim_bin);
@@ -446,4 +448,4 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
     return exit_code;
 }
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

@@ -1,20 +1,27 @@
-// `rmq-upgrade rehearse`: a local simulated cluster at the old version, traffic throughout, the
-// full rolling upgrade run in-process by the real planner and engine, and a verdict.
+// `rmq-upgrade rehearse`: a local simulated cluster at the old version (rmq-sim daemons started
+// from release-shaped homes, one private sshd per host), traffic throughout, the full rolling
+// upgrade run in-process by the real planner and engine, and a verdict. The library's public API:
+// options in, the process exit code out, the report (text or one JSON object) on a stream.
 #pragma once
 
 #include <cstdint>
 #include <iosfwd>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "cli/rehearse_cluster.hpp"
-#include "cli/rehearse_layout.hpp"
-#include "cli/rehearse_inventory.hpp"
-#include "cli/rehearse_load.hpp"
+#include "rmqup/rehearsal/inventory.hpp"
+#include "rmqup/rehearsal/topology.hpp"
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
-enum class TransportChoice { automatic, ssh, local };
+// How the orchestrator reaches the rehearsal's hosts.
+enum class TransportChoice {
+    automatic,  // ssh when OpenSSH's sshd and ssh-keygen are installed, else local
+    ssh,        // one private sshd per host address; an error when sshd is missing
+    local,      // commands run as local processes
+};
 
 enum class RunScope {
     full,        // start, roll, verify, report, clean up
@@ -29,24 +36,54 @@ enum class AclChange {
     switch_on,  // the roll sets aclEnable=true (--enable-acl): clients given credentials, one old client without
 };
 
+enum class TargetStart {
+    normal,  // the target version starts as usual
+    fails,   // the target version's start script passes rmq-sim --fail-start (rollback rehearsal)
+};
+
 struct RehearseOptions {
     std::string workdir;  // "" = a fresh temporary directory (removed afterwards unless kept)
     OutputFormat format = OutputFormat::text;
     bool keep = false;    // leave the work directory (it is always kept after a failure)
     std::string from_version = "4.8.0";
     std::string to_version = "4.9.7";
-    int rate = 100;
+    int rate = 100;       // messages per second sent throughout
     TransportChoice transport = TransportChoice::automatic;
     RunScope scope = RunScope::full;
     TargetStart target_start = TargetStart::normal;
-    std::string sim_bin;  // "" = found next to this executable
+    std::string sim_bin;  // "" = $RMQ_SIM, else found next to this executable or in ../sim
     std::string first_address = "127.0.0.2";  // six consecutive loopback addresses from here
-    int load_seconds = 0; // send phase of the traffic; 0 = the plan's expected duration + margin
+    int load_seconds = 0; // send phase of the traffic in seconds; 0 = the plan's expected duration + margin
     // production: clients refresh routes every 30 s, brokers register every 30 s, the drain waits
-    // >= 35 s (what a real roll needs); fast: a few seconds each (tests only, said in the output).
+    // >= 45 s (what a real roll needs); rehearsal (--fast): a few seconds each (tests only, said in the output).
     InventoryOptions::Timing timing = InventoryOptions::Timing::production;
     GroupShape shape = GroupShape::master_and_slave;  // master_only: --masters-only (4 nodes)
     AclChange acl = AclChange::none;
+};
+
+// What one node looks like at the end of a rehearsal.
+struct NodeState {
+    std::string kind;         // "nameserver" / "broker"
+    std::string name;         // "ns1" / "broker-a@0"
+    std::string host;
+    std::string address;      // ip:port
+    std::string version;      // observed; "" when not running
+    int processes = 0;        // processes matching the node's config (must be 1)
+    std::optional<int> perm;  // brokers: brokerPermission reported by the broker
+    bool registered_everywhere = false;  // brokers: on every NameServer's cluster info
+    bool routes_writable = false;        // brokers: every NameServer's route for the topic has W
+    std::string problem;      // why this node is not as expected ("" when fine)
+};
+
+// The traffic's final counts, as `rmq-sim load --json` reports them.
+struct LoadCounts {
+    std::int64_t sent = 0;        // send attempts
+    std::int64_t acked = 0;       // SEND_OK from a broker
+    std::int64_t failed = 0;      // sends that failed after the client's retries
+    std::int64_t received = 0;    // distinct messages consumed
+    std::int64_t duplicates = 0;  // redeliveries of a message already consumed
+    std::int64_t lost = 0;        // acked but never consumed
+    std::map<std::string, std::int64_t> failed_by_broker;  // brokerName -> sends that failed there
 };
 
 struct RehearsalResult {
@@ -60,19 +97,20 @@ struct RehearsalResult {
     std::vector<NodeState> nodes;
     LoadCounts load;
     bool load_ok = false;         // the generator ran and reported
-    std::int64_t total_ms = 0;
-    std::int64_t roll_ms = 0;
-    std::string report_markdown;  // paths of the written reports
+    std::int64_t total_ms = 0;    // milliseconds from the start to the verdict
+    std::int64_t roll_ms = 0;     // milliseconds of the roll (setup-only: until the signal)
+    std::string report_markdown;  // paths of the written reports ("" when not written)
     std::string report_html;
     bool passed = false;          // 0 lost, every node at the target, every broker perm 6
 };
 
-// Runs a rehearsal; progress goes to err, the report (text or one JSON object) to out.
-// Returns the process exit code (0 only when passed).
+// Runs a rehearsal; progress goes to err, the report (text or one JSON object) to out and to
+// <workdir>/rehearsal.json. Returns the process exit code: 0 passed, 1 failed (or could not set
+// up: the error on err, the work directory kept), 2 rmq-sim not found, 130 interrupted (full scope).
 int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& err);
 
-// The report as text and as one JSON object (exposed for tests).
+// The report as operator text and as one JSON object (what run_rehearsal prints).
 std::string render_result_text(const RehearsalResult& r);
 std::string render_result_json(const RehearsalResult& r);
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal
