@@ -30,6 +30,7 @@
 #include "rmqup/plan/planner.hpp"
 #include "rmqup/rehearsal/inventory.hpp"
 #include "rmqup/rehearsal/process.hpp"
+#include "rmqup/report/report.hpp"
 
 namespace rmqup::rehearsal {
 
@@ -233,11 +234,11 @@ RollOutcome apply_plan(Session& s, const Cluster& c, const Plan& plan) {
     o.read_only_left = summary->read_only_left;
     o.failures = summary->failures;
     const std::string& dir = c.layout.workdir;
-    if (auto w = engine::write_markdown_report(dir, *summary, collected.events()); w.ok())
+    if (auto w = report::write_markdown_report(dir, *summary, collected.events()); w.ok())
         s.result.report_markdown = dir + "/report.md";
     else
         o.failures.push_back("markdown report: " + w.error().describe());
-    if (auto w = engine::write_html_report(dir, *summary, collected.events()); w.ok())
+    if (auto w = report::write_html_report(dir, *summary, collected.events()); w.ok())
         s.result.report_html = dir + "/report.html";
     else
         o.failures.push_back("html report: " + w.error().describe());
