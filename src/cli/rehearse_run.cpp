@@ -19,6 +19,7 @@
 #include "cli/rehearse_inventory.hpp"
 #include "cli/rehearse_process.hpp"
 #include "rmqup/engine/engine.hpp"
+#include "rmqup/report/report.hpp"
 #include "rmqup/engine/journal.hpp"
 #include "rmqup/engine/reporter.hpp"
 #include "rmqup/inventory/inventory.hpp"
@@ -204,11 +205,11 @@ RollOutcome apply_plan(const Plan& plan, const Layout& layout, RehearsalHosts& h
     o.message = summary->message;
     o.read_only_left = summary->read_only_left;
     o.failures = summary->failures;
-    if (auto s = engine::write_markdown_report(layout.workdir, *summary, collected.events()); s.ok())
+    if (auto s = report::write_markdown_report(layout.workdir, *summary, collected.events()); s.ok())
         result.report_markdown = layout.workdir + "/report.md";
     else
         o.failures.push_back("markdown report: " + s.error().describe());
-    if (auto s = engine::write_html_report(layout.workdir, *summary, collected.events()); s.ok())
+    if (auto s = report::write_html_report(layout.workdir, *summary, collected.events()); s.ok())
         result.report_html = layout.workdir + "/report.html";
     else
         o.failures.push_back("html report: " + s.error().describe());
