@@ -7,13 +7,11 @@
 //   cluster-2     a scripted NameServer listing 2 brokers + 2 scripted brokers (runtime info, config)
 //   cluster-500   the same with 500 brokers, each on its own loopback port
 //   routes-10000  10,000 GET_ROUTEINFO_BY_TOPIC requests in flight at once, decoded
-// The CLI runs as a child process (vfork/exec from a small probe process, stdout to /dev/null); wall
-// time is measured around vfork..wait4 and peak RSS is the CLI's own ru_maxrss.
+// The CLI runs as a child process (spawned by a small probe process, stdout to /dev/null); wall
+// time is measured around spawn..wait and peak RSS is the CLI's own ru_maxrss.
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include <algorithm>
 #include <atomic>
@@ -31,6 +29,7 @@
 #include <vector>
 
 #include "rmqup/net/remoting_client.hpp"
+#include "rmqup/proc/process.hpp"
 #include "rmqup/remoting/bodies.hpp"
 #include "rmqup/remoting/codec.hpp"
 #include "rmqup/remoting/requests.hpp"
@@ -138,50 +137,36 @@ struct Stats {
 
 // Linux records the old address space's RSS high-water mark in ru_maxrss at exec, so a child
 // forked from this (large) process would report our pages too. The CLI is therefore started by a
-// fresh copy of this program (`--rss-probe`, a few hundred KiB) that vforks it and reports the
-// CLI's own peak RSS and wall time on a pipe.
+// fresh copy of this program (`--rss-probe`, a few hundred KiB) that spawns it and reports the
+// CLI's own peak RSS (its only child's, RUSAGE_CHILDREN) and wall time on stdout.
 int rss_probe(int argc, char** argv) {
-    std::vector<char*> cli_argv(argv + 2, argv + argc);
-    cli_argv.push_back(nullptr);
+    rmqup::proc::SpawnOptions o;
+    o.argv.assign(argv + 2, argv + argc);
+    o.err = rmqup::proc::Redirect::inherit();
+    o.group = rmqup::proc::Group::inherit;
     auto start = Clock::now();
-    pid_t pid = vfork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        execv(cli_argv[0], cli_argv.data());
-        _exit(127);
-    }
-    int status = 0;
-    rusage ru{};
-    wait4(pid, &status, 0, &ru);
+    auto cli = rmqup::proc::Child::spawn(o);
+    auto status = cli.ok() ? cli->wait_for(std::chrono::minutes(10)) : rmqup::Result<int>(cli.error());
     double wall = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    std::printf("%.3f %ld %d\n", wall, ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    rusage ru{};
+    getrusage(RUSAGE_CHILDREN, &ru);
+    std::printf("%.3f %ld %d\n", wall, ru.ru_maxrss, status.ok() && *status < 128 ? *status : -1);
     return 0;
 }
 
 Stats run_child(const std::string& cli, const std::vector<std::string>& args) {
-    std::vector<std::string> words = {"/proc/self/exe", "--rss-probe", cli};
-    words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    int fds[2];
+    rmqup::proc::SpawnOptions o;
+    o.argv = {"/proc/self/exe", "--rss-probe", cli};
+    o.argv.insert(o.argv.end(), args.begin(), args.end());
+    o.out = rmqup::proc::Redirect::pipe();
+    o.err = rmqup::proc::Redirect::inherit();
+    o.group = rmqup::proc::Group::inherit;
     Stats s;
-    if (pipe(fds) != 0) return s;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        execv("/proc/self/exe", argv.data());
-        _exit(127);
-    }
-    close(fds[1]);
-    std::string out;
-    char buf[256];
-    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
-    close(fds[0]);
-    waitpid(pid, nullptr, 0);
-    if (std::sscanf(out.c_str(), "%lf %ld %d", &s.wall_ms, &s.max_rss_kib, &s.exit_code) != 3) s.exit_code = -1;
+    auto probe = rmqup::proc::Child::spawn(o);
+    if (!probe.ok()) return s;
+    auto out = probe->capture(Clock::now() + std::chrono::minutes(10), 4096);
+    if (!out.ok() || std::sscanf(out->out.c_str(), "%lf %ld %d", &s.wall_ms, &s.max_rss_kib, &s.exit_code) != 3)
+        s.exit_code = -1;
     return s;
 }
 

@@ -198,12 +198,12 @@ void write_cluster_files(const fs::path& dir, const Layout& l) {
 
 Status start_node(const fs::path& dir, const std::string& sim, const std::string& mode, const std::string& main,
                   const std::string& config) {
-    cli::rehearse::SpawnOptions o;
+    rehearsal::SpawnOptions o;
     const std::string home = (dir / "rocketmq-4.8.0").string();
     o.argv = {sim, mode, "-cp", ".:" + home + "/conf:" + home + "/lib/*", main, "--version", "4.8.0", "-c", config};
     o.env = {{"JAVA_HOME", (dir / "jdk8").string()}};
     o.cwd = dir.string();
-    auto pid = cli::rehearse::spawn_detached(o);
+    auto pid = rehearsal::spawn_detached(o);
     if (!pid) return std::move(pid).error();
     return ok_status();
 }
@@ -230,12 +230,12 @@ bool wait_cluster(const Layout& l, std::chrono::seconds budget) {
 }
 
 int run_cli(const std::string& cli_bin, std::vector<std::string> args, const fs::path& dir, const std::string& tag) {
-    cli::rehearse::SpawnOptions o;
+    rehearsal::SpawnOptions o;
     o.argv = {cli_bin};
     for (auto& a : args) o.argv.push_back(std::move(a));
     o.stdout_path = (dir / (tag + ".out")).string();
     o.log_path = (dir / (tag + ".err")).string();
-    auto child = cli::rehearse::ChildProcess::spawn(o);
+    auto child = rehearsal::ChildProcess::spawn(o);
     if (!child) return -2;
     auto rc = child->wait_for(120s);
     return rc ? *rc : -1;
@@ -274,7 +274,7 @@ int real(const Layout& l, const std::string& cli_bin, const std::string& sim, bo
         std::printf("kept %s and its processes (discover -v log: discover.err)\n", dir.c_str());
         return rc;
     }
-    cli::rehearse::kill_processes_matching(dir.string() + "/", 3s);
+    rehearsal::kill_processes_matching(dir.string() + "/", 3s);
     if (rc == 0) fs::remove_all(dir);
     return rc;
 }

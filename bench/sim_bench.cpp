@@ -2,13 +2,13 @@
 // 1 KiB sends from the load generator into one broker on loopback, and the broker's RSS over the
 // run. Usage: bench_sim_bench [--seconds 60] [--rate 0] [--body 1024] [--inflight 2000] [--consume] [--ip 127.0.0.1] [--sim PATH]
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -17,6 +17,8 @@
 
 #include "load_generator.hpp"
 #include "rmqup/net/remoting_client.hpp"
+#include "rmqup/proc/process.hpp"
+#include "rmqup/proc/procfs.hpp"
 #include "rmqup/remoting/bodies.hpp"
 
 namespace {
@@ -25,37 +27,27 @@ namespace fs = std::filesystem;
 namespace rmq = rmqup::rmq;
 using Clock = std::chrono::steady_clock;
 
-pid_t spawn(const std::string& bin, std::vector<std::string> args) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        std::vector<char*> argv;
-        std::string b = bin;
-        argv.push_back(b.data());
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        FILE* f = std::freopen("/dev/null", "w", stdout);
-        (void)f;
-        ::execv(bin.c_str(), argv.data());
-        ::_exit(127);
+// rmq-sim with args, stdout discarded, in our process group (a Ctrl-C of the bench stops it too).
+rmqup::proc::Child spawn(const std::string& bin, const std::vector<std::string>& args) {
+    rmqup::proc::SpawnOptions o;
+    o.argv = {bin};
+    o.argv.insert(o.argv.end(), args.begin(), args.end());
+    o.err = rmqup::proc::Redirect::inherit();
+    o.group = rmqup::proc::Group::inherit;
+    auto child = rmqup::proc::Child::spawn(o);
+    if (!child.ok()) {
+        std::fprintf(stderr, "%s\n", child.error().describe().c_str());
+        std::exit(1);
     }
-    return pid;
+    return std::move(child).value();
 }
 
-void stop(pid_t pid, int sig) {
-    ::kill(pid, sig);
-    int st = 0;
-    ::waitpid(pid, &st, 0);
+void stop(rmqup::proc::Child& child, int sig) {
+    child.signal(sig);
+    (void)child.wait_for(std::chrono::minutes(5));
 }
 
-long rss_kib(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stol(line.substr(6));
-    return -1;
-}
+long rss_kib(pid_t pid) { return rmqup::proc::resident_kib(pid).value_or(-1); }
 
 bool registered(rmqup::net::RemotingClient& c, const std::string& ns, const std::string& name) {
     auto r = c.call(ns, rmq::RemotingCommand::request(rmq::code::get_broker_cluster_info), std::chrono::milliseconds(1000));
@@ -86,7 +78,7 @@ int main(int argc, char** argv) {
     fs::path dir = fs::temp_directory_path() / ("rmqsim-bench-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const std::string ns = ip + ":29976";
-    pid_t ns_pid = spawn(sim, {"namesrv", "--listen", ns});
+    auto namesrv = spawn(sim, {"namesrv", "--listen", ns});
     rmqup::net::RemotingClient client;
     for (int i = 0; i < 300; ++i) {
         if (client.call(ns, rmq::RemotingCommand::request(rmq::code::get_broker_cluster_info), std::chrono::milliseconds(200)).ok())
@@ -99,7 +91,7 @@ int main(int argc, char** argv) {
 
     // 1. start to registered, 5 cold starts (the NameServer sees the broker in GET_BROKER_CLUSTER_INFO).
     std::vector<double> starts;
-    pid_t broker = -1;
+    rmqup::proc::Child broker;
     for (int run = 0; run < 5; ++run) {
         auto t0 = Clock::now();
         broker = spawn(sim, {"broker", "-c", (dir / "broker.properties").string(), "--runtime-info-error-ms", "0"});
@@ -120,7 +112,7 @@ int main(int argc, char** argv) {
     std::vector<long> rss;
     std::thread sampler([&] {
         while (!done) {
-            rss.push_back(rss_kib(broker));
+            rss.push_back(rss_kib(broker.pid()));
             std::this_thread::sleep_for(std::chrono::seconds(1));
         }
     });
@@ -140,7 +132,7 @@ int main(int argc, char** argv) {
     if (!rep.ok()) {
         std::fprintf(stderr, "load failed: %s\n", rep.error().describe().c_str());
         stop(broker, SIGKILL);
-        stop(ns_pid, SIGKILL);
+        stop(namesrv, SIGKILL);
         return 1;
     }
     std::printf("load: %s", rmqsim::format_report(*rep).c_str());
@@ -153,7 +145,7 @@ int main(int argc, char** argv) {
                     rss.front(), rss[q], rss[2 * q], rss[3 * q], rss.back(), peak, rss.size());
     }
     stop(broker, SIGTERM);
-    stop(ns_pid, SIGTERM);
+    stop(namesrv, SIGTERM);
     fs::remove_all(dir);
     return 0;
 }

@@ -330,7 +330,8 @@ int run_broker(const BrokerOptions& opts) {
                 std::_Exit(1);  // like a crash: no unregister, the abort marker stays
         });
     }
-    asio::signal_set signals(io, SIGTERM, SIGINT);
+    asio::signal_set signals(io);
+    add_shutdown_signals(signals);
     signals.async_wait([&](boost::system::error_code, int) {
         exit_timer.cancel();
         io.stop();

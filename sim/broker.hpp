@@ -68,6 +68,8 @@ private:
     Cmd reply(const Cmd& req, int code, std::optional<std::string> remark = {}) const;
     // Synchronous handlers return the reply; nothing means the handler replies later (or never).
     std::optional<Cmd> handle(const ConnectionPtr& c, const Cmd& req);
+    // Client management (heartbeat, connections, consumer lists) and unknown codes.
+    std::optional<Cmd> handle_client_request(const ConnectionPtr& c, const Cmd& req);
 
     std::optional<Cmd> on_send(const ConnectionPtr& c, const Cmd& req);
     std::optional<Cmd> on_pull(const ConnectionPtr& c, const Cmd& req, bool allow_hold);
@@ -78,6 +80,9 @@ private:
     Cmd on_topic_stats(const Cmd& req);
     Cmd on_consume_stats(const Cmd& req);
     Cmd on_query_offset(const Cmd& req);
+    Cmd on_queue_offset(const Cmd& req);  // GET_MAX_OFFSET, GET_MIN_OFFSET
+    Cmd on_heartbeat(const ConnectionPtr& c, const Cmd& req);
+    Cmd on_replicate(const Cmd& req);  // the simulator's own slave replication
     void wake_held_pulls(const std::string& topic, int queue_id);
     rmqup::rmq::TopicConfig auto_create_topic(const std::string& topic, int queue_nums);
 
@@ -124,7 +129,7 @@ private:
     std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
 };
 
-// Runs a broker until SIGTERM/SIGINT; returns the process exit code.
+// Runs a broker until SIGTERM/SIGINT (or SIGHUP unless started ignoring it, as with nohup); returns the process exit code.
 int run_broker(const BrokerOptions& opts);
 
 }  // namespace rmqsim

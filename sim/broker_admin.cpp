@@ -67,6 +67,74 @@ std::string gib(double bytes) {
     std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
     return buf;
 }
+using KvTable = std::map<std::string, std::string>;
+
+// getTotalTps: found + miss pulls per second over 10 s, 1 min and 10 min, space-separated.
+std::string total_get_tps(const TpsWindow& found, const TpsWindow& miss, std::int64_t now) {
+    std::string total;
+    const int windows[] = {10, 60, 600};
+    for (int i = 0; i < 3; ++i) {
+        if (i)
+            total += ' ';
+        auto a = found.rate(now, windows[i]);
+        auto b = miss.rate(now, windows[i]);
+        if (a && b)
+            total += java_double(*a + *b);
+    }
+    return total;
+}
+
+// The disk keys: usage ratio and capacity of the file system holding the store.
+void add_disk_usage(KvTable& t, const BrokerConfig& cfg) {
+    std::string cl_path = cfg.get("storePathCommitLog", cfg.store_root() + "/commitlog");
+    struct statvfs vfs {};
+    double ratio = 0, total = 0, free_b = 0;
+    if (::statvfs(cfg.store_root().c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
+        total = static_cast<double>(vfs.f_blocks) * static_cast<double>(vfs.f_frsize);
+        free_b = static_cast<double>(vfs.f_bavail) * static_cast<double>(vfs.f_frsize);
+        ratio = 1.0 - static_cast<double>(vfs.f_bfree) / static_cast<double>(vfs.f_blocks);
+    }
+    char rbuf[16];
+    std::snprintf(rbuf, sizeof rbuf, "%.2f", ratio);
+    t["commitLogDiskRatio"] = rbuf;
+    t["commitLogDiskRatio_" + cl_path] = rbuf;
+    t["consumeQueueDiskRatio"] = rbuf;
+    t["commitLogDirCapacity"] = "Total : " + gib(total) + ", Free : " + gib(free_b) + ".";
+}
+
+// Keys of an idle broker's thread pools, flush and timers (5.x adds some): constant in the simulator.
+void add_idle_pools(KvTable& t, bool v5, bool master) {
+    t["sendThreadPoolQueueSize"] = "0";
+    t["sendThreadPoolQueueCapacity"] = "10000";
+    t["pullThreadPoolQueueSize"] = "0";
+    t["pullThreadPoolQueueCapacity"] = "100000";
+    t["queryThreadPoolQueueSize"] = "0";
+    t["queryThreadPoolQueueCapacity"] = "20000";
+    t["EndTransactionQueueSize"] = "0";
+    t["EndTransactionThreadPoolQueueCapacity"] = "100000";
+    t["sendThreadPoolQueueHeadWaitTimeMills"] = "0";
+    t["pullThreadPoolQueueHeadWaitTimeMills"] = "0";
+    t["queryThreadPoolQueueHeadWaitTimeMills"] = "0";
+    t["dispatchBehindBytes"] = "0";
+    t["pageCacheLockTimeMills"] = "0";
+    t["startAcceptSendRequestTimeStamp"] = "0";
+    t["remainTransientStoreBufferNumbs"] = "2147483647";
+    t["remainHowManyDataToFlush"] = "0 B";
+    if (!v5)
+        return;
+    t["brokerActive"] = master ? "true" : "false";
+    t["timerReadBehind"] = "0";
+    t["timerOffsetBehind"] = "0";
+    t["timerCongestNum"] = "0";
+    t["timerEnqueueTps"] = "0.0";
+    t["timerDequeueTps"] = "0.0";
+    t["litePullThreadPoolQueueSize"] = "0";
+    t["litePullThreadPoolQueueCapacity"] = "100000";
+    t["litePullThreadPoolQueueHeadWaitTimeMills"] = "0";
+    t["ackThreadPoolQueueSize"] = "0";
+    t["ackThreadPoolQueueCapacity"] = "100000";
+    t["ackThreadPoolQueueHeadWaitTimeMills"] = "0";
+}
 }  // namespace
 
 rmq::RemotingCommand Broker::on_get_broker_config(const Cmd& req) {
@@ -82,8 +150,7 @@ rmq::RemotingCommand Broker::on_runtime_info(const Cmd& req) {
     if (m_opts.runtime_info_error_ms > 0 && now - m_boot_ms < m_opts.runtime_info_error_ms)
         return reply(req, rmq::rc::system_error,
                      "java.util.NoSuchElementException, java.base/java.util.LinkedList.getLast(LinkedList.java:261)");
-    std::map<std::string, std::string> t;
-    const bool v5 = m_opts.version.is5x();
+    KvTable t;
     std::int64_t puts = m_put_tps.total();
     std::int64_t gets = m_get_transferred_tps.total();
     t["brokerVersionDesc"] = m_opts.version.desc();
@@ -98,19 +165,7 @@ rmq::RemotingCommand Broker::on_runtime_info(const Cmd& req) {
     t["getFoundTps"] = m_get_found_tps.format(now);
     t["getMissTps"] = m_get_miss_tps.format(now);
     t[m_dialect.transferred_tps_key == rmq::TransferredTpsKey::transferred ? "getTransferredTps" : "getTransferedTps"] = m_get_transferred_tps.format(now);
-    {
-        std::string total;
-        const int windows[] = {10, 60, 600};
-        for (int i = 0; i < 3; ++i) {
-            if (i)
-                total += ' ';
-            auto a = m_get_found_tps.rate(now, windows[i]);
-            auto b = m_get_miss_tps.rate(now, windows[i]);
-            if (a && b)
-                total += java_double(*a + *b);
-        }
-        t["getTotalTps"] = total;
-    }
+    t["getTotalTps"] = total_get_tps(m_get_found_tps, m_get_miss_tps, now);
     t["putLatency99"] = "0.00";
     t["putLatency999"] = "0.00";
     t["bootTimestamp"] = std::to_string(m_boot_ms);
@@ -123,53 +178,11 @@ rmq::RemotingCommand Broker::on_runtime_info(const Cmd& req) {
     t["putMessageAverageSize"] = java_double(puts ? static_cast<double>(m_put_size_total) / static_cast<double>(puts) : 0.0);
     t["dispatchMaxBuffer"] = "0";
     t["getMessageEntireTimeMax"] = "0";
-    std::string cl_path = m_cfg.get("storePathCommitLog", m_cfg.store_root() + "/commitlog");
-    struct statvfs vfs {};
-    double ratio = 0, total = 0, free_b = 0;
-    if (::statvfs(m_cfg.store_root().c_str(), &vfs) == 0 && vfs.f_blocks > 0) {
-        total = static_cast<double>(vfs.f_blocks) * static_cast<double>(vfs.f_frsize);
-        free_b = static_cast<double>(vfs.f_bavail) * static_cast<double>(vfs.f_frsize);
-        ratio = 1.0 - static_cast<double>(vfs.f_bfree) / static_cast<double>(vfs.f_blocks);
-    }
-    char rbuf[16];
-    std::snprintf(rbuf, sizeof rbuf, "%.2f", ratio);
-    t["commitLogDiskRatio"] = rbuf;
-    t["commitLogDiskRatio_" + cl_path] = rbuf;
-    t["consumeQueueDiskRatio"] = rbuf;
+    add_disk_usage(t, m_cfg);
     t["commitLogMinOffset"] = "0";
     t["commitLogMaxOffset"] = std::to_string(m_store->commit_log_max_offset());
-    t["commitLogDirCapacity"] = "Total : " + gib(total) + ", Free : " + gib(free_b) + ".";
-    t["sendThreadPoolQueueSize"] = "0";
-    t["sendThreadPoolQueueCapacity"] = "10000";
-    t["pullThreadPoolQueueSize"] = "0";
-    t["pullThreadPoolQueueCapacity"] = "100000";
-    t["queryThreadPoolQueueSize"] = "0";
-    t["queryThreadPoolQueueCapacity"] = "20000";
-    t["EndTransactionQueueSize"] = "0";
-    t["EndTransactionThreadPoolQueueCapacity"] = "100000";
-    t["sendThreadPoolQueueHeadWaitTimeMills"] = "0";
-    t["pullThreadPoolQueueHeadWaitTimeMills"] = "0";
-    t["queryThreadPoolQueueHeadWaitTimeMills"] = "0";
-    t["dispatchBehindBytes"] = "0";
-    t["pageCacheLockTimeMills"] = "0";
     t["earliestMessageTimeStamp"] = std::to_string(m_store->earliest_store_timestamp());
-    t["startAcceptSendRequestTimeStamp"] = "0";
-    t["remainTransientStoreBufferNumbs"] = "2147483647";
-    t["remainHowManyDataToFlush"] = "0 B";
-    if (v5) {
-        t["brokerActive"] = m_cfg.broker_id() == 0 ? "true" : "false";
-        t["timerReadBehind"] = "0";
-        t["timerOffsetBehind"] = "0";
-        t["timerCongestNum"] = "0";
-        t["timerEnqueueTps"] = "0.0";
-        t["timerDequeueTps"] = "0.0";
-        t["litePullThreadPoolQueueSize"] = "0";
-        t["litePullThreadPoolQueueCapacity"] = "100000";
-        t["litePullThreadPoolQueueHeadWaitTimeMills"] = "0";
-        t["ackThreadPoolQueueSize"] = "0";
-        t["ackThreadPoolQueueCapacity"] = "100000";
-        t["ackThreadPoolQueueHeadWaitTimeMills"] = "0";
-    }
+    add_idle_pools(t, m_opts.version.is5x(), m_cfg.broker_id() == 0);
     drop_keys_of_later_releases(t, m_opts.version);
     auto r = reply(req, rmq::rc::success);
     r.body = rmq::encode_kv_table(t);

@@ -102,47 +102,29 @@ std::optional<rmq::RemotingCommand> Broker::handle(const ConnectionPtr& c, const
         return r;
     }
     case rmq::code::get_max_offset:
-    case rmq::code::get_min_offset: {
-        auto topic = ext_str(req, "topic");
-        int q = static_cast<int>(ext_int(req, "queueId", 0));
-        auto r = reply(req, rmq::rc::success);
-        r.has_ext_fields = true;
-        r.set_ext("offset", std::to_string(req.code == rmq::code::get_max_offset ? m_store->max_offset(topic, q)
-                                                                                 : m_store->min_offset(topic, q)));
-        return r;
-    }
+    case rmq::code::get_min_offset:
+        return on_queue_offset(req);
     case rmq::code::query_consumer_offset:
         return on_query_offset(req);
-    case rmq::code::update_consumer_offset: {
+    case rmq::code::update_consumer_offset:
         m_offsets->set(ext_str(req, "consumerGroup"), ext_str(req, "topic"),
                        static_cast<int>(ext_int(req, "queueId", 0)), ext_int(req, "commitOffset", 0));
         return reply(req, rmq::rc::success);
-    }
     case rmq::code::get_topic_stats_info:
         return on_topic_stats(req);
     case rmq::code::get_consume_stats:
         return on_consume_stats(req);
-    case rmq::code::heart_beat: {
-        auto hb = rmq::decode_heartbeat(req.body);
-        if (!hb.ok())
-            return reply(req, rmq::rc::system_error, "heartbeat body decode failed");
-        m_clients.heartbeat(*hb, c->id(), c->remote_address(), req.language, req.version);
-        // A clustering consumer group gets its retry topic, as a real broker creates it on heartbeat.
-        bool created = false;
-        for (const auto& cd : hb->consumer_data_set) {
-            std::string retry = "%RETRY%" + cd.group_name;
-            if (cd.message_model == "CLUSTERING" && m_cfg.broker_id() == 0 && !m_topics->find(retry)) {
-                m_topics->upsert(rmq::TopicConfig{retry, 1, 1, rmq::k_perm_read_write, "SINGLE_TAG", 0, false, {}},
-                                 now_ms());
-                created = true;
-            }
-        }
-        if (created) {
-            (void)m_topics->persist();
-            register_all(RegisterMode::oneway, [] {});
-        }
-        return reply(req, rmq::rc::success);
+    case k_code_sim_replicate:
+        return on_replicate(req);
+    default:
+        return handle_client_request(c, req);
     }
+}
+
+std::optional<rmq::RemotingCommand> Broker::handle_client_request(const ConnectionPtr& c, const Cmd& req) {
+    switch (req.code) {
+    case rmq::code::heart_beat:
+        return on_heartbeat(c, req);
     case rmq::code::unregister_client:
         m_clients.unregister(ext_str(req, "clientID"), ext_str(req, "producerGroup"), ext_str(req, "consumerGroup"));
         return reply(req, rmq::rc::success);
@@ -173,22 +155,55 @@ std::optional<rmq::RemotingCommand> Broker::handle(const ConnectionPtr& c, const
         r.body = nlohmann::json{{"consumerIdList", ids}}.dump();
         return r;
     }
-    case k_code_sim_replicate: {
-        std::int64_t from = ext_int(req, "offset", 0);
-        auto r = reply(req, rmq::rc::success);
-        r.has_ext_fields = true;
-        r.set_ext("fromOffset", std::to_string(from));
-        r.set_ext("maxOffset", std::to_string(m_store->commit_log_max_offset()));
-        if (from <= m_store->commit_log_max_offset())
-            r.body = m_store->read_raw(from, 1 << 20);
-        return r;
-    }
     default:
         if (m_dialect.broker_unknown_code == rmq::UnknownCodeReply::none)
             return std::nullopt;  // before 4.9.1: no response at all
         return reply(req, rmq::rc::request_code_not_supported,
                      " request type " + std::to_string(req.code) + " not supported");
     }
+}
+
+rmq::RemotingCommand Broker::on_queue_offset(const Cmd& req) {
+    auto topic = ext_str(req, "topic");
+    int q = static_cast<int>(ext_int(req, "queueId", 0));
+    auto r = reply(req, rmq::rc::success);
+    r.has_ext_fields = true;
+    r.set_ext("offset", std::to_string(req.code == rmq::code::get_max_offset ? m_store->max_offset(topic, q)
+                                                                             : m_store->min_offset(topic, q)));
+    return r;
+}
+
+rmq::RemotingCommand Broker::on_heartbeat(const ConnectionPtr& c, const Cmd& req) {
+    auto hb = rmq::decode_heartbeat(req.body);
+    if (!hb.ok())
+        return reply(req, rmq::rc::system_error, "heartbeat body decode failed");
+    m_clients.heartbeat(*hb, c->id(), c->remote_address(), req.language, req.version);
+    // A clustering consumer group gets its retry topic, as a real broker creates it on heartbeat.
+    bool created = false;
+    for (const auto& cd : hb->consumer_data_set) {
+        std::string retry = "%RETRY%" + cd.group_name;
+        if (cd.message_model == "CLUSTERING" && m_cfg.broker_id() == 0 && !m_topics->find(retry)) {
+            m_topics->upsert(rmq::TopicConfig{retry, 1, 1, rmq::k_perm_read_write, "SINGLE_TAG", 0, false, {}},
+                             now_ms());
+            created = true;
+        }
+    }
+    if (created) {
+        (void)m_topics->persist();
+        register_all(RegisterMode::oneway, [] {});
+    }
+    return reply(req, rmq::rc::success);
+}
+
+rmq::RemotingCommand Broker::on_replicate(const Cmd& req) {
+    std::int64_t from = ext_int(req, "offset", 0);
+    auto r = reply(req, rmq::rc::success);
+    r.has_ext_fields = true;
+    r.set_ext("fromOffset", std::to_string(from));
+    r.set_ext("maxOffset", std::to_string(m_store->commit_log_max_offset()));
+    if (from <= m_store->commit_log_max_offset())
+        r.body = m_store->read_raw(from, 1 << 20);
+    return r;
 }
 
 rmq::TopicConfig Broker::auto_create_topic(const std::string& topic, int queue_nums) {

@@ -47,7 +47,8 @@ struct ConsumeQueue {
 class LoadRun {
 public:
     explicit LoadRun(const LoadOptions& opts)
-        : m_opts(opts), m_tick(m_io), m_route_timer(m_io), m_commit_timer(m_io), m_signals(m_io, SIGINT, SIGTERM) {
+        : m_opts(opts), m_tick(m_io), m_route_timer(m_io), m_commit_timer(m_io), m_signals(m_io) {
+        add_shutdown_signals(m_signals);
         rmqup::net::ClientOptions co;
         co.request_timeout = std::chrono::milliseconds(opts.send_timeout_ms);
         co.connect_timeout = std::chrono::milliseconds(1000);
@@ -72,8 +73,8 @@ public:
         arm_route_refresh();
         arm_commit();
         arm_tick();
-        // SIGINT/SIGTERM: stop sending now (the roll is over), then drain and report as at the
-        // end of --duration; the rehearsal stops its traffic when the roll ends.
+        // SIGINT/SIGTERM (and SIGHUP, see add_shutdown_signals): stop sending now (the roll is over),
+        // then drain and report as at the end of --duration; the rehearsal stops its traffic when the roll ends.
         m_signals.async_wait([this](boost::system::error_code ec, int) {
             if (ec || !m_sending)
                 return;

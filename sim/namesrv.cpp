@@ -240,7 +240,8 @@ int run_namesrv(const NamesrvOptions& opts) {
                 std::_Exit(1);
         });
     }
-    boost::asio::signal_set signals(io, SIGTERM, SIGINT);
+    boost::asio::signal_set signals(io);
+    add_shutdown_signals(signals);
     signals.async_wait([&](boost::system::error_code, int) {
         server.stop();
         scan.cancel();

@@ -48,7 +48,7 @@ private:
 
 // Parses namesrv.properties (listenPort, rmqsimListenAddress) into opts.
 rmqup::Status load_namesrv_config(const std::string& path, NamesrvOptions& opts);
-// Runs a NameServer until SIGTERM/SIGINT; returns the process exit code.
+// Runs a NameServer until SIGTERM/SIGINT (or SIGHUP unless started ignoring it, as with nohup); returns the process exit code.
 int run_namesrv(const NamesrvOptions& opts);
 
 }  // namespace rmqsim

@@ -1,5 +1,7 @@
 #include "sim_common.hpp"
 
+#include <signal.h>
+
 #include <charconv>
 #include <chrono>
 
@@ -75,6 +77,14 @@ std::optional<std::int64_t> parse_duration_ms(const std::string& text) {
     if (unit == "h")
         return n * 3600000;
     return std::nullopt;
+}
+
+void add_shutdown_signals(boost::asio::signal_set& signals) {
+    signals.add(SIGTERM);
+    signals.add(SIGINT);
+    struct sigaction hup {};
+    if (::sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN)
+        signals.add(SIGHUP);
 }
 
 }  // namespace rmqsim

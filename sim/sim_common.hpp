@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <boost/asio/signal_set.hpp>
+
 #include "rmqup/core/version.hpp"
 #include "rmqup/remoting/command.hpp"
 
@@ -31,5 +33,11 @@ std::string java_double(double v);
 
 // Parses "120s", "1500ms", "2m", "90" (seconds) into milliseconds.
 std::optional<std::int64_t> parse_duration_ms(const std::string& text);
+
+// Adds the signals that stop a simulated process the way they stop a JVM (its shutdown hooks run):
+// SIGTERM, SIGINT, and SIGHUP unless SIGHUP was ignored when the process started. HotSpot leaves an
+// ignored SIGHUP ignored, so a server started with `nohup` (as RocketMQ's start scripts are run)
+// survives its terminal; one started from a terminal without it stops cleanly when that closes.
+void add_shutdown_signals(boost::asio::signal_set& signals);
 
 }  // namespace rmqsim

@@ -1,13 +1,11 @@
 // The 'apply' command family: apply (live or --dry-run), resume, rollback. Wiring only: the
 // engine (rmqup/engine) does the work; this file builds its adapters (remoting admin, host
 // operations per host, system clock, journal, reporters) and maps its outcome to an exit code.
-#include <pthread.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,7 +13,6 @@
 #include <memory>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "cli_common.hpp"
 #include "commands.hpp"
@@ -27,6 +24,7 @@
 #include "rmqup/net/remoting_client.hpp"
 #include "rmqup/plan/plan_io.hpp"
 #include "rmqup/plan/planner.hpp"
+#include "rmqup/proc/signal_watcher.hpp"
 #include "rmqup/hostops/serialized_host_ops.hpp"
 #include "rmqup/core/secret_ref.hpp"
 #include "rmqup/ssh/host_ops_factory.hpp"
@@ -51,42 +49,12 @@ struct ApplyFlags {
     bool approve = false;  // resume --approve: pass the approval gate the journal waits at
 };
 
-// SIGINT/SIGTERM/SIGHUP (a dropped terminal) -> flag, without a global: the signals are blocked in every thread (set before
-// any other thread starts) and one watcher thread takes them with sigwait.
-class SignalWatcher {
-public:
-    explicit SignalWatcher(std::atomic<bool>& flag) : m_flag(flag) {
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
-        sigaddset(&set, SIGTERM);
-        sigaddset(&set, SIGHUP);   // an SSH session to the operator's terminal dropped
-        sigaddset(&set, SIGUSR2);  // our own "stop watching"
-        pthread_sigmask(SIG_BLOCK, &set, &m_old);
-        m_thread = std::thread([this, set] {
-            for (;;) {
-                int sig = 0;
-                if (sigwait(&set, &sig) != 0 || sig == SIGUSR2)
-                    return;
-                if (!m_flag.exchange(true))
-                    std::cerr << "\nrmq-upgrade: interrupt received: finishing the current step safely (no broker is "
-                                 "left read-only); `rmq-upgrade resume` continues\n";
-            }
-        });
-    }
-    ~SignalWatcher() {
-        pthread_kill(m_thread.native_handle(), SIGUSR2);
-        m_thread.join();
-        pthread_sigmask(SIG_SETMASK, &m_old, nullptr);
-    }
-    SignalWatcher(const SignalWatcher&) = delete;
-    SignalWatcher& operator=(const SignalWatcher&) = delete;
-
-private:
-    std::atomic<bool>& m_flag;
-    sigset_t m_old{};
-    std::thread m_thread;
-};
+// The engine's interrupt flag, set by SIGINT, SIGTERM or SIGHUP (a dropped terminal).
+void on_interrupt(std::atomic<bool>& interrupted) {
+    if (!interrupted.exchange(true))
+        std::cerr << "\nrmq-upgrade: interrupt received: finishing the current step safely (no broker is "
+                     "left read-only); `rmq-upgrade resume` continues\n";
+}
 
 Result<std::string> read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -254,7 +222,8 @@ bool approved_at_terminal(const std::string& gate, const std::atomic<bool>& inte
 // Builds the live adapters around plan and runs the engine.
 int run_live(const Plan& plan, const ApplyFlags& f, const GlobalOptions& g, LiveRun what) {
     std::atomic<bool> interrupted{false};
-    SignalWatcher watcher(interrupted);  // before any thread starts, so they inherit the mask
+    // Before any thread starts, so they inherit the mask.
+    proc::SignalWatcher watcher([&interrupted](int) { on_interrupt(interrupted); });
 
     auto journal = engine::FileJournal::open(
         f.journal, what == LiveRun::apply ? engine::JournalOpen::fresh : engine::JournalOpen::resume);

@@ -10,7 +10,7 @@
 namespace rmqup::rehearsal {
 
 Result<LoadGenerator> LoadGenerator::start(const LoadOptions& opts) {
-    cli::rehearse::SpawnOptions o;
+    rehearsal::SpawnOptions o;
     o.argv = {opts.sim_bin,
               "load",
               "-n",
@@ -40,7 +40,7 @@ Result<LoadGenerator> LoadGenerator::start(const LoadOptions& opts) {
     if (!opts.access_key.empty()) o.env.emplace_back("RMQ_SECRET_KEY", opts.secret_key);
     o.log_path = opts.log_path;
     o.stdout_path = opts.json_path;
-    auto child = cli::rehearse::ChildProcess::spawn(o);
+    auto child = rehearsal::ChildProcess::spawn(o);
     if (!child.ok()) return std::move(child).error().with("load generator");
     return LoadGenerator(std::move(child).value(), opts);
 }

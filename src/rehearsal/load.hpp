@@ -46,8 +46,8 @@ public:
     void kill() { m_child.kill_group(); }
 
 private:
-    LoadGenerator(cli::rehearse::ChildProcess child, LoadOptions opts) : m_child(std::move(child)), m_opts(std::move(opts)) {}
-    cli::rehearse::ChildProcess m_child;
+    LoadGenerator(rehearsal::ChildProcess child, LoadOptions opts) : m_child(std::move(child)), m_opts(std::move(opts)) {}
+    rehearsal::ChildProcess m_child;
     LoadOptions m_opts;
 };
 

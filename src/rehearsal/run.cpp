@@ -81,7 +81,7 @@ private:
 class ClusterGuard {
 public:
     explicit ClusterGuard(std::string needle) : m_needle(std::move(needle)) {}
-    ~ClusterGuard() { cli::rehearse::kill_processes_matching(m_needle, std::chrono::milliseconds(5000)); }
+    ~ClusterGuard() { rehearsal::kill_processes_matching(m_needle, std::chrono::milliseconds(5000)); }
     ClusterGuard(const ClusterGuard&) = delete;
     ClusterGuard& operator=(const ClusterGuard&) = delete;
 
@@ -110,7 +110,7 @@ struct Session {
     const SteadyClock::time_point t0;
     const std::atomic<bool>& interrupted;  // a signal interrupts the roll (or the second one, setup-only)
     const std::atomic<int>& signal_count;
-    cli::rehearse::Reaper& reaper;
+    rehearsal::Reaper& reaper;
     RehearsalResult result;
 
     bool fast() const { return opts.timing == InventoryOptions::Timing::rehearsal; }
@@ -487,10 +487,10 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
     std::atomic<bool> interrupted{false};
     std::atomic<int> signal_count{0};
     // Before any thread exists: every later thread inherits the blocked signal mask.
-    cli::rehearse::SignalWatcher signals([&](int) {
+    rehearsal::SignalWatcher signals([&](int) {
         if (++signal_count > 1 || opts.scope == RunScope::full) interrupted = true;
     });
-    cli::rehearse::Reaper reaper;
+    rehearsal::Reaper reaper;
 
     const std::string sim = find_sim(opts.sim_bin);
     if (sim.empty()) {

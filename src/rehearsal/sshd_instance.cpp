@@ -2,53 +2,41 @@
 #include "rmqup/rehearsal/sshd_instance.hpp"
 
 #include <arpa/inet.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <thread>
+
+#include "rmqup/proc/process.hpp"
+#include "rmqup/proc/procfs.hpp"
 
 namespace rmqup {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
+// ssh-keygen takes milliseconds; a hung one must not hang a test or rehearsal.
+constexpr std::chrono::milliseconds k_program_timeout{60000};
+
 Error errno_error(const std::string& what) { return make_error(ErrorKind::io, what + ": " + std::strerror(errno)); }
 
-// Runs argv (no shell) with output discarded; returns its exit status.
+// Runs argv (no shell, argv[0] looked up on PATH) with output discarded; returns its exit status.
 Result<int> run_program(std::vector<std::string> args) {
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const pid_t pid = ::fork();
-    if (pid < 0) return errno_error("fork");
-    if (pid == 0) {
-        const int devnull = ::open("/dev/null", O_RDWR);
-        if (devnull >= 0) {
-            ::dup2(devnull, 0);
-            ::dup2(devnull, 1);
-            ::dup2(devnull, 2);
-        }
-        ::execvp(argv[0], argv.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    proc::SpawnOptions o;
+    o.argv = std::move(args);
+    o.group = proc::Group::inherit;
+    auto child = proc::Child::spawn(o);
+    if (!child.ok()) return std::move(child).error();
+    return child->wait_for(k_program_timeout);
 }
 
 Result<int> pick_free_port(const std::string& address) {
@@ -115,42 +103,6 @@ Status generate_ssh_key(const std::string& path, const Secret& passphrase) {
     if (!rc.ok()) return std::move(rc).error();
     if (*rc != 0) return make_error(ErrorKind::io, "ssh-keygen exited with status " + std::to_string(*rc));
     return ok_status();
-}
-
-std::vector<pid_t> descendant_pids(pid_t root) {
-    std::multimap<pid_t, pid_t> children;
-    DIR* proc = ::opendir("/proc");
-    if (proc == nullptr) return {};
-    while (dirent* entry = ::readdir(proc)) {
-        char* end = nullptr;
-        const long pid = std::strtol(entry->d_name, &end, 10);
-        if (end == entry->d_name || *end != '\0') continue;
-        const std::string stat = read_text(std::string("/proc/") + entry->d_name + "/stat");
-        // "pid (comm) state ppid ...": comm may contain spaces and parentheses, so parse after the last ')'.
-        const auto close = stat.rfind(')');
-        if (close == std::string::npos) continue;
-        std::istringstream rest(stat.substr(close + 1));
-        std::string state;
-        long ppid = 0;
-        if (!(rest >> state >> ppid)) continue;
-        if (state == "Z") continue;
-        children.emplace(static_cast<pid_t>(ppid), static_cast<pid_t>(pid));
-    }
-    ::closedir(proc);
-    std::vector<pid_t> out;
-    std::vector<pid_t> frontier{root};
-    while (!frontier.empty()) {
-        std::vector<pid_t> next;
-        for (pid_t p : frontier) {
-            auto range = children.equal_range(p);
-            for (auto it = range.first; it != range.second; ++it) {
-                out.push_back(it->second);
-                next.push_back(it->second);
-            }
-        }
-        frontier = std::move(next);
-    }
-    return out;
 }
 
 SshdInstance::SshdInstance(SshdOptions options) : m_options(std::move(options)) {}
@@ -229,47 +181,22 @@ Status SshdInstance::start() {
     // Privilege separation directory; Debian creates it only when its own sshd service starts.
     if (::mkdir("/run/sshd", 0755) != 0 && errno != EEXIST) return errno_error("mkdir /run/sshd");
 
-    std::vector<std::string> args = {m_options.sshd_path, "-D", "-e", "-f", m_dir + "/sshd_config"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const std::string log = log_path();
-    const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (log_fd < 0) return errno_error("open " + log);
-    const pid_t owner = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        ::close(log_fd);
-        return errno_error("fork");
-    }
-    if (pid == 0) {
-        ::setpgid(0, 0);
-        // sshd dies with the thread that started it, even when that process is SIGKILLed and never
-        // runs stop(): a killed test or rehearsal must not leave listeners behind.
-        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (::getppid() != owner) ::_exit(1);
-        const int devnull = ::open("/dev/null", O_RDWR);
-        if (devnull >= 0) {
-            ::dup2(devnull, 0);
-            ::dup2(devnull, 1);
-        }
-        ::dup2(log_fd, 2);
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    ::close(log_fd);
-    m_pid = pid;
+    proc::SpawnOptions o;
+    o.argv = {m_options.sshd_path, "-D", "-e", "-f", m_dir + "/sshd_config"};
+    o.err = proc::Redirect::append(log_path(), 0600);
+    // sshd dies with the thread that started it, even when that process is SIGKILLed and never
+    // runs stop(): a killed test or rehearsal must not leave listeners behind.
+    o.death_signal = SIGTERM;
+    auto child = proc::Child::spawn(o);
+    if (!child.ok()) return std::move(child).error();
+    m_child = std::move(child).value();
 
     const auto deadline = SteadyClock::now() + m_options.start_timeout;
     while (SteadyClock::now() < deadline) {
-        int status = 0;
-        if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-            m_pid = -1;
+        if (m_child.try_wait()) {
+            m_child = proc::Child();
             Error e = make_error(ErrorKind::rejected, "sshd exited at start");
-            e.remark = tail_text(read_text(log), 2000);
+            e.remark = tail_text(read_text(log_path()), 2000);
             return e;
         }
         if (port_accepts(m_options.address, m_port)) return ok_status();
@@ -278,20 +205,17 @@ Status SshdInstance::start() {
     stop();
     Error e = make_error(ErrorKind::timeout, "sshd did not accept connections on " + m_options.address + ":" +
                                                  std::to_string(m_port));
-    e.remark = tail_text(read_text(log), 2000);
+    e.remark = tail_text(read_text(log_path()), 2000);
     return e;
 }
 
 void SshdInstance::stop() {
-    if (m_pid <= 0) return;
+    if (!running()) return;
     // Connection handlers run in their own sessions, so a process-group kill would miss them.
-    const auto children = descendant_pids(m_pid);
-    ::kill(m_pid, SIGKILL);
+    const auto children = proc::descendants(m_child.pid());
+    m_child.kill_group(std::chrono::milliseconds(0));
     for (pid_t child : children) ::kill(child, SIGKILL);
-    int status = 0;
-    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    m_pid = -1;
+    m_child = proc::Child();
 }
 
 }  // namespace rmqup

@@ -55,7 +55,7 @@ private:
     std::string m_prefix;
     Status m_status;
     bool m_keep = false;
-    std::vector<cli::rehearse::ChildProcess> m_children;
+    std::vector<rehearsal::ChildProcess> m_children;
 };
 
 }  // namespace rmqup::test

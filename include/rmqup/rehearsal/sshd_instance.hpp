@@ -11,6 +11,7 @@
 
 #include "rmqup/core/result.hpp"
 #include "rmqup/core/secret.hpp"
+#include "rmqup/proc/process.hpp"
 
 namespace rmqup {
 
@@ -41,11 +42,11 @@ public:
     Status start();
     // Kills sshd and every process it forked (sessions and the commands they run); idempotent.
     void stop();
-    bool running() const { return m_pid > 0; }
+    bool running() const { return m_child.pid() > 0; }
 
     const std::string& address() const { return m_options.address; }
     int port() const { return m_port; }
-    pid_t pid() const { return m_pid; }
+    pid_t pid() const { return m_child.pid(); }
     const std::string& user() const { return m_user; }
     // Temporary directory holding keys, config, known_hosts and sshd.log.
     const std::string& dir() const { return m_dir; }
@@ -61,7 +62,7 @@ private:
     Status write_files();
     SshdOptions m_options;
     int m_port = 0;
-    pid_t m_pid = -1;
+    proc::Child m_child;
     std::string m_dir;
     std::string m_user;
 };
@@ -71,8 +72,5 @@ bool sshd_available();
 
 // Runs ssh-keygen to create an ed25519 key pair at path (and path.pub); passphrase may be empty.
 Status generate_ssh_key(const std::string& path, const Secret& passphrase);
-
-// Pids of every live descendant of pid (read from /proc), children before grandchildren.
-std::vector<pid_t> descendant_pids(pid_t pid);
 
 }  // namespace rmqup

@@ -21,7 +21,7 @@
 #include "rmqup/rehearsal/sshd_instance.hpp"
 
 namespace fs = std::filesystem;
-using namespace rmqup::cli::rehearse;
+using namespace rmqup::rehearsal;
 using namespace std::chrono_literals;
 
 namespace {

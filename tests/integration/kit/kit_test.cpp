@@ -19,7 +19,7 @@
 #include "rmqup/rehearsal/process.hpp"
 
 namespace fs = std::filesystem;
-using namespace rmqup::cli::rehearse;  // the process helpers
+using namespace rmqup::rehearsal;  // the process helpers
 using namespace rmqup::rehearsal;
 
 namespace {

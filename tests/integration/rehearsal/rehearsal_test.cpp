@@ -19,7 +19,7 @@
 #include "rmqup/rehearsal/process.hpp"
 
 namespace fs = std::filesystem;
-using namespace rmqup::cli::rehearse;
+using namespace rmqup::rehearsal;
 using namespace std::chrono_literals;
 
 namespace {

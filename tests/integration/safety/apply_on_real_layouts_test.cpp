@@ -24,7 +24,7 @@
 #include "rmqup/rehearsal/process.hpp"
 
 namespace fs = std::filesystem;
-using namespace rmqup::cli::rehearse;
+using namespace rmqup::rehearsal;
 using namespace std::chrono_literals;
 
 namespace {
@@ -33,9 +33,7 @@ namespace {
 std::vector<int> processes_under(const std::string& dir, const std::string& needle) {
     std::vector<int> out;
     for (int pid : find_processes(needle)) {
-        std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
-        std::string args((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (args.find(dir) != std::string::npos)
+        if (process_cmdline(pid).find(dir) != std::string::npos)
             out.push_back(pid);
     }
     return out;

@@ -4,13 +4,13 @@
 
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -18,6 +18,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "rmqup/proc/process.hpp"
 
 namespace rmqsim::test {
 
@@ -44,53 +46,42 @@ inline std::uint16_t free_port(const std::string& ip) {
 
 class SimProcess {
 public:
+    // Starts rmq-sim with args, stdout and stderr appended to log_file; in our process group, so a
+    // terminal's Ctrl-C reaches it too.
     explicit SimProcess(std::vector<std::string> args, const std::string& log_file = "/dev/null") {
-        m_pid = ::fork();
-        if (m_pid == 0) {
-            std::vector<char*> argv;
-            static std::string bin = RMQUP_SIM_BIN;
-            argv.push_back(bin.data());
-            for (auto& a : args)
-                argv.push_back(a.data());
-            argv.push_back(nullptr);
-            FILE* f = std::freopen(log_file.c_str(), "a", stdout);
-            (void)f;
-            ::dup2(::fileno(stdout), 2);
-            ::execv(bin.c_str(), argv.data());
-            ::_exit(127);
-        }
+        rmqup::proc::SpawnOptions o;
+        o.argv = {RMQUP_SIM_BIN};
+        o.argv.insert(o.argv.end(), args.begin(), args.end());
+        o.out = rmqup::proc::Redirect::append(log_file);
+        o.err = rmqup::proc::Redirect::same_as_stdout();
+        o.group = rmqup::proc::Group::inherit;
+        auto child = rmqup::proc::Child::spawn(o);
+        if (child.ok())
+            m_child = std::move(child).value();
+        else
+            std::fprintf(stderr, "SimProcess: %s\n", child.error().describe().c_str());
     }
-    ~SimProcess() { kill(SIGKILL); }
+    ~SimProcess() { m_child.kill_group(std::chrono::milliseconds(0)); }
     SimProcess(const SimProcess&) = delete;
     SimProcess& operator=(const SimProcess&) = delete;
 
+    // Sends sig to the simulator; for SIGKILL also waits (5 s at most) until it is gone.
     void kill(int sig) {
-        if (m_pid > 0 && !m_exit) {
-            ::kill(m_pid, sig);
-            if (sig == SIGKILL)
-                wait_exit(std::chrono::milliseconds(5000));
-        }
+        if (m_child.try_wait())
+            return;
+        m_child.signal(sig);
+        if (sig == SIGKILL)
+            wait_exit(std::chrono::milliseconds(5000));
     }
     // Waits for the process to end; its exit status, or nothing on timeout.
     std::optional<int> wait_exit(std::chrono::milliseconds limit) {
-        if (m_exit)
-            return m_exit;
-        auto end = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < end) {
-            int status = 0;
-            if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-                m_exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-                return m_exit;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        return std::nullopt;
+        auto status = m_child.wait_for(limit);
+        return status.ok() ? std::optional<int>(*status) : std::nullopt;
     }
-    pid_t pid() const { return m_pid; }
+    pid_t pid() const { return m_child.pid(); }
 
 private:
-    pid_t m_pid = -1;
-    std::optional<int> m_exit;
+    rmqup::proc::Child m_child;
 };
 
 // Polls pred every 20 ms until true or limit.

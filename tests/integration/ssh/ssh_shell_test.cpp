@@ -16,6 +16,7 @@
 #include "../sim/sim_process.hpp"
 #include "rmqup/hostops/rocketmq_commands.hpp"
 #include "rmqup/hostops/shell_host_ops.hpp"
+#include "rmqup/proc/procfs.hpp"
 #include "rmqup/rehearsal/sshd_instance.hpp"
 #include "rmqup/ssh/host_ops_factory.hpp"
 #include "rmqup/ssh/local_shell.hpp"
@@ -337,7 +338,7 @@ TEST_F(SshTest, ReconnectsWhenTheIdleSessionDied) {
     SshShell shell(config_for(sshd()));
     ASSERT_TRUE(shell.exec("true", with_timeout(5s)).ok());
     // Kill the per-connection sshd processes only; the listener stays.
-    for (pid_t p : descendant_pids(sshd().pid())) ::kill(p, SIGKILL);
+    for (pid_t p : proc::descendants(sshd().pid())) ::kill(p, SIGKILL);
     std::this_thread::sleep_for(200ms);
     auto r = shell.exec("echo back", with_timeout(5s));
     ASSERT_TRUE(r.ok()) << r.error().describe();

@@ -9,31 +9,12 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
-#include <thread>
 
+#include "rmqup/proc/procfs.hpp"
 #include "rmqup/rehearsal/sshd_instance.hpp"
 
 using namespace rmqup;
 using namespace std::chrono_literals;
-
-namespace {
-
-bool process_alive(pid_t pid) {
-    if (::kill(pid, 0) != 0) return false;
-    // A zombie still answers kill(0): look at its state.
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE* f = std::fopen(path, "r");
-    if (f == nullptr) return false;
-    int p = 0;
-    char comm[256] = {0};
-    char state = '?';
-    const int n = std::fscanf(f, "%d %255s %c", &p, comm, &state);
-    std::fclose(f);
-    return n == 3 && state != 'Z' && state != 'X';
-}
-
-}  // namespace
 
 TEST(SshdLifetime, SshdDiesWhenItsOwnerIsKilledWithoutStop) {
     if (!sshd_available()) GTEST_SKIP() << "openssh-server not installed";
@@ -70,16 +51,14 @@ TEST(SshdLifetime, SshdDiesWhenItsOwnerIsKilledWithoutStop) {
         }
     } cleanup{got_dir ? std::string(dir) : std::string()};
     ASSERT_GT(sshd_pid, 0);
-    ASSERT_TRUE(process_alive(sshd_pid));
+    ASSERT_TRUE(proc::alive(sshd_pid));
 
     // When the owner is SIGKILLed (its destructor never runs)
     ::kill(owner, SIGKILL);
     ::waitpid(owner, nullptr, 0);
 
     // Then sshd goes away by itself within a few seconds
-    const auto until = std::chrono::steady_clock::now() + 5s;
-    while (process_alive(sshd_pid) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
-    const bool leaked = process_alive(sshd_pid);
+    const bool leaked = !proc::wait_gone(sshd_pid, 5s);
     if (leaked) ::kill(sshd_pid, SIGKILL);  // never leave it behind, even when the test fails
     EXPECT_FALSE(leaked) << "sshd " << sshd_pid << " outlived its owner";
 }

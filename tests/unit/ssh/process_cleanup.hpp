@@ -2,68 +2,30 @@
 // can find and kill them all (SIGKILL) by scanning /proc.
 #pragma once
 
-#include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "rmqup/proc/procfs.hpp"
 
 namespace rmqup::test {
 
 // Command line of pid with NULs as spaces ("" if gone).
-inline std::string cmdline_of(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    std::string text = s.str();
-    for (char& c : text) {
-        if (c == '\0') c = ' ';
-    }
-    return text;
-}
+inline std::string cmdline_of(int pid) { return proc::cmdline_text(pid); }
 
 // True if pid exists and is not a zombie.
-inline bool process_alive(int pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos || close + 2 >= stat.size()) return false;
-    return stat[close + 2] != 'Z' && stat[close + 2] != 'X';
-}
+inline bool process_alive(int pid) { return proc::alive(pid); }
 
 // Live pids whose command line contains text (never this process).
-inline std::vector<int> pids_with(const std::string& text) {
-    std::vector<int> out;
-    DIR* proc = ::opendir("/proc");
-    if (proc == nullptr) return out;
-    while (dirent* e = ::readdir(proc)) {
-        char* end = nullptr;
-        const long pid = std::strtol(e->d_name, &end, 10);
-        if (end == e->d_name || *end != '\0' || pid == ::getpid()) continue;
-        if (cmdline_of(static_cast<int>(pid)).find(text) != std::string::npos && process_alive(static_cast<int>(pid))) {
-            out.push_back(static_cast<int>(pid));
-        }
-    }
-    ::closedir(proc);
-    return out;
-}
+inline std::vector<int> pids_with(const std::string& text) { return proc::find_processes(text); }
 
 // Waits up to timeout for pid to be gone.
-inline bool wait_gone(int pid, std::chrono::milliseconds timeout) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-        if (!process_alive(pid)) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return !process_alive(pid);
-}
+inline bool wait_gone(int pid, std::chrono::milliseconds timeout) { return proc::wait_gone(pid, timeout); }
 
 class ScratchDir {
 public:
