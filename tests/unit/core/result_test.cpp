@@ -33,7 +33,7 @@ TEST(Result, PropagatesErrors) {
 
 TEST(Secret, RedactMasksEveryOccurrence) {
     Secret s("s3cr3t");
-    EXPECT_EQ(redact("a s3cr3t b s3cr3t", {&s}), "a ****** b ******");
+    EXPECT_EQ(redact("a s3cr3t b s3cr3t", {s}), "a ****** b ******");
     Secret empty;
-    EXPECT_EQ(redact("nothing", {&empty}), "nothing");
+    EXPECT_EQ(redact("nothing", {empty}), "nothing");
 }
