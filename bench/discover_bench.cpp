@@ -22,11 +22,11 @@
 #include <thread>
 
 #include "bench_support.hpp"
-#include "cli/rehearse_process.hpp"
 #include "fake_host_probe.hpp"
 #include "rmqup/discover/discover.hpp"
 #include "rmqup/inventory/inventory.hpp"
 #include "rmqup/net/remoting_admin.hpp"
+#include "rmqup/rehearsal/process.hpp"
 
 using namespace rmqup;
 using namespace rmqup::bench;

@@ -20,6 +20,7 @@
 #include "cli_common.hpp"
 #include "commands.hpp"
 #include "rmqup/engine/engine.hpp"
+#include "rmqup/report/report.hpp"
 #include "rmqup/engine/recording.hpp"
 #include "rmqup/inventory/inventory.hpp"
 #include "rmqup/net/remoting_admin.hpp"
@@ -27,6 +28,7 @@
 #include "rmqup/plan/plan_io.hpp"
 #include "rmqup/plan/planner.hpp"
 #include "rmqup/hostops/serialized_host_ops.hpp"
+#include "rmqup/core/secret_ref.hpp"
 #include "rmqup/ssh/host_ops_factory.hpp"
 
 namespace rmqup::cli {
@@ -208,8 +210,8 @@ int finish(const Result<engine::RunSummary>& summary, const Reporters& rep, cons
         return report_error(summary.error());
     const auto& s = *summary;
     if (!report_dir.empty()) {
-        auto md = engine::write_markdown_report(report_dir, s, rep.collected.events());
-        auto html = engine::write_html_report(report_dir, s, rep.collected.events());
+        auto md = report::write_markdown_report(report_dir, s, rep.collected.events());
+        auto html = report::write_html_report(report_dir, s, rep.collected.events());
         if (md.ok() && html.ok())
             std::cerr << "report: " << report_dir << "/report.md, " << report_dir << "/report.html\n";
         else
@@ -291,7 +293,7 @@ int run_live(const Plan& plan, const ApplyFlags& f, const GlobalOptions& g, Live
     if (what != LiveRun::apply) {
         // The report of a resumed roll shows its earlier runs too.
         if (auto earlier = (*journal)->load(); earlier.ok())
-            for (const auto& e : engine::journal_events(*earlier))
+            for (const auto& e : report::journal_events(*earlier))
                 rep.collected.report(e);
     }
     SystemClock clock;

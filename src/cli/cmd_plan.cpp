@@ -20,6 +20,7 @@
 #include "rmqup/plan/plan_io.hpp"
 #include "rmqup/plan/planner.hpp"
 #include "rmqup/plan/render.hpp"
+#include "rmqup/core/secret_ref.hpp"
 #include "rmqup/ssh/host_ops_factory.hpp"
 
 namespace rmqup::cli {

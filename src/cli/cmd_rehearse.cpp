@@ -2,15 +2,15 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/rehearse_run.hpp"
 #include "commands.hpp"
+#include "rmqup/rehearsal/rehearsal.hpp"
 
 namespace rmqup::cli {
 
 namespace {
 
 struct RehearseFlags {
-    rehearse::RehearseOptions opts;
+    rehearsal::RehearseOptions opts;
     bool json = false;
     bool setup_only = false;
     bool target_fails = false;
@@ -64,17 +64,17 @@ void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
                   "Make the new version's brokers fail at start (rehearses the automatic rollback)");
     cmd->callback([flags] {
         auto o = flags->opts;
-        o.format = flags->json ? rehearse::OutputFormat::json : rehearse::OutputFormat::text;
-        o.scope = flags->setup_only ? rehearse::RunScope::setup_only : rehearse::RunScope::full;
-        o.timing = flags->fast ? rehearse::InventoryOptions::Timing::rehearsal
-                               : rehearse::InventoryOptions::Timing::production;
-        o.target_start = flags->target_fails ? rehearse::TargetStart::fails : rehearse::TargetStart::normal;
-        o.shape = flags->masters_only ? rehearse::GroupShape::master_only : rehearse::GroupShape::master_and_slave;
-        o.acl = flags->enable_acl ? rehearse::AclChange::switch_on : rehearse::AclChange::none;
-        o.transport = flags->transport == "ssh"     ? rehearse::TransportChoice::ssh
-                      : flags->transport == "local" ? rehearse::TransportChoice::local
-                                                    : rehearse::TransportChoice::automatic;
-        exit_code() = rehearse::run_rehearsal(o, std::cout, std::cerr);
+        o.format = flags->json ? rehearsal::OutputFormat::json : rehearsal::OutputFormat::text;
+        o.scope = flags->setup_only ? rehearsal::RunScope::setup_only : rehearsal::RunScope::full;
+        o.timing = flags->fast ? rehearsal::InventoryOptions::Timing::rehearsal
+                               : rehearsal::InventoryOptions::Timing::production;
+        o.target_start = flags->target_fails ? rehearsal::TargetStart::fails : rehearsal::TargetStart::normal;
+        o.shape = flags->masters_only ? rehearsal::GroupShape::master_only : rehearsal::GroupShape::master_and_slave;
+        o.acl = flags->enable_acl ? rehearsal::AclChange::switch_on : rehearsal::AclChange::none;
+        o.transport = flags->transport == "ssh"     ? rehearsal::TransportChoice::ssh
+                      : flags->transport == "local" ? rehearsal::TransportChoice::local
+                                                    : rehearsal::TransportChoice::automatic;
+        exit_code() = rehearsal::run_rehearsal(o, std::cout, std::cerr);
     });
 }
 

@@ -90,34 +90,33 @@ std::vector<std::string> compare_nameservers(const std::vector<NameServerView>& 
     return out;
 }
 
-Result<ClusterView> fetch_cluster_view(RemotingClient& client, const std::vector<std::string>& nameservers,
-                                       std::chrono::milliseconds timeout) {
-    if (nameservers.empty())
-        return make_error(ErrorKind::invalid_input, "no NameServer address given");
-    ClusterView view;
-    for (const auto& ns : nameservers)
-        view.nameservers.push_back(NameServerView{ns, std::nullopt, std::nullopt});
+namespace {
 
-    {
-        std::mutex mu;
-        Countdown countdown(view.nameservers.size());
-        for (auto& nsv : view.nameservers) {
-            client.call_async(nsv.addr, rmq::requests::get_broker_cluster_info(), timeout,
-                              [&nsv, &mu, &countdown](Reply r) {
-                                  auto info = cluster_info_reply(std::move(r), nsv.addr);
-                                  {
-                                      std::lock_guard<std::mutex> lock(mu);
-                                      if (info)
-                                          nsv.info = std::move(info).value();
-                                      else
-                                          nsv.error = std::move(info).error();
-                                  }
-                                  countdown.done();
-                              });
-        }
-        countdown.wait();
+// GET_BROKER_CLUSTER_INFO of every NameServer, all in flight at once; each answer or error lands
+// in its NameServerView.
+void ask_nameservers(RemotingClient& client, ClusterView& view, std::chrono::milliseconds timeout) {
+    std::mutex mu;
+    Countdown countdown(view.nameservers.size());
+    for (auto& nsv : view.nameservers) {
+        client.call_async(nsv.addr, rmq::requests::get_broker_cluster_info(), timeout,
+                          [&nsv, &mu, &countdown](Reply r) {
+                              auto info = cluster_info_reply(std::move(r), nsv.addr);
+                              {
+                                  std::lock_guard<std::mutex> lock(mu);
+                                  if (info)
+                                      nsv.info = std::move(info).value();
+                                  else
+                                      nsv.error = std::move(info).error();
+                              }
+                              countdown.done();
+                          });
     }
+    countdown.wait();
+}
 
+// One row per broker member listed by any NameServer (the first NameServer that lists a member
+// wins its address); an error when no NameServer answered.
+Status collect_brokers(ClusterView& view) {
     const NameServerView* first_error = nullptr;
     std::map<MemberKey, std::string> union_members;
     for (const auto& nsv : view.nameservers) {
@@ -127,15 +126,13 @@ Result<ClusterView> fetch_cluster_view(RemotingClient& client, const std::vector
             continue;
         }
         for (auto& [k, addr] : members(*nsv.info))
-            union_members.emplace(k, addr);  // the first NameServer that lists a member wins
+            union_members.emplace(k, addr);
     }
     if (union_members.empty() && first_error &&
         std::none_of(view.nameservers.begin(), view.nameservers.end(), [](const auto& v) { return v.info.has_value(); })) {
         Error e = *first_error->error;
-        return std::move(e).with("no NameServer answered (" + std::to_string(nameservers.size()) + " tried)");
+        return std::move(e).with("no NameServer answered (" + std::to_string(view.nameservers.size()) + " tried)");
     }
-    view.disagreements = compare_nameservers(view.nameservers);
-
     for (const auto& [k, addr] : union_members) {
         BrokerRow row;
         row.cluster = std::get<0>(k);
@@ -144,8 +141,12 @@ Result<ClusterView> fetch_cluster_view(RemotingClient& client, const std::vector
         row.addr = addr;
         view.brokers.push_back(std::move(row));
     }
+    return ok_status();
+}
 
-    // Two requests per broker, all in flight at once; one connection per broker address.
+// GET_BROKER_RUNTIME_INFO and GET_BROKER_CONFIG of every broker, all in flight at once (one
+// connection per broker address); answers and errors land in the rows.
+void ask_brokers(RemotingClient& client, ClusterView& view, std::chrono::milliseconds timeout) {
     std::mutex mu;
     Countdown countdown(view.brokers.size() * 2);
     for (auto& row : view.brokers) {
@@ -179,6 +180,21 @@ Result<ClusterView> fetch_cluster_view(RemotingClient& client, const std::vector
                           });
     }
     countdown.wait();
+}
+
+}  // namespace
+
+Result<ClusterView> fetch_cluster_view(RemotingClient& client, const std::vector<std::string>& nameservers,
+                                       std::chrono::milliseconds timeout) {
+    if (nameservers.empty())
+        return make_error(ErrorKind::invalid_input, "no NameServer address given");
+    ClusterView view;
+    for (const auto& ns : nameservers)
+        view.nameservers.push_back(NameServerView{ns, std::nullopt, std::nullopt});
+    ask_nameservers(client, view, timeout);
+    RMQUP_TRY(collect_brokers(view));
+    view.disagreements = compare_nameservers(view.nameservers);
+    ask_brokers(client, view, timeout);
     return view;
 }
 

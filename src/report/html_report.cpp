@@ -6,7 +6,9 @@
 
 #include "timeline.hpp"
 
-namespace rmqup::engine {
+namespace rmqup::report {
+
+using namespace engine;  // the report reads the engine's events and summary
 
 namespace {
 
@@ -58,7 +60,7 @@ std::string num(double v) {
 // A broker's own put TPS across its row (scaled to its own peak): the operator sees its traffic leave
 // during the drain and come back after perm 6.
 template <typename X>
-std::string broker_sparkline(const report::NodeTimeline& n, double y, double row_h, X x) {
+std::string broker_sparkline(const NodeTimeline& n, double y, double row_h, X x) {
     double peak = 0;
     for (const auto& p : n.put_tps)
         peak = std::max(peak, p.put_tps);
@@ -73,7 +75,7 @@ std::string broker_sparkline(const report::NodeTimeline& n, double y, double row
     return o.str();
 }
 
-std::string svg_timeline(const report::Timeline& tl) {
+std::string svg_timeline(const Timeline& tl) {
     const double label_w = 260, width = 1100, plot_w = width - label_w - 10;
     const double row_h = 28, tps_h = 90, top = tps_h + 20;
     const double span = std::max<double>(1, static_cast<double>(tl.end_ms - tl.begin_ms));
@@ -172,4 +174,4 @@ std::string render_html_report(const RunSummary& s, const std::vector<Event>& ev
     return h.str();
 }
 
-}  // namespace rmqup::engine
+}  // namespace rmqup::report

@@ -1,6 +1,8 @@
-#include "rmqup/engine/engine.hpp"
+#include "rmqup/report/report.hpp"
 
-namespace rmqup::engine {
+namespace rmqup::report {
+
+using namespace engine;  // the report reads the engine's events and summary
 
 std::vector<Event> journal_events(const std::vector<JournalRecord>& records) {
     std::vector<Event> out;
@@ -19,4 +21,4 @@ std::vector<Event> journal_events(const std::vector<JournalRecord>& records) {
     return out;
 }
 
-}  // namespace rmqup::engine
+}  // namespace rmqup::report

@@ -3,7 +3,9 @@
 
 #include "timeline.hpp"
 
-namespace rmqup::engine {
+namespace rmqup::report {
+
+using namespace engine;  // the report reads the engine's events and summary
 
 namespace {
 
@@ -80,4 +82,4 @@ std::string render_markdown_report(const RunSummary& s, const std::vector<Event>
     return md.str();
 }
 
-}  // namespace rmqup::engine
+}  // namespace rmqup::report

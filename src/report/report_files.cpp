@@ -2,9 +2,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "rmqup/engine/engine.hpp"
+#include "rmqup/report/report.hpp"
 
-namespace rmqup::engine {
+namespace rmqup::report {
+
+using namespace engine;  // the report reads the engine's events and summary
 
 namespace {
 Status write_text(const std::string& dir, const std::string& name, const std::string& text) {
@@ -30,4 +32,4 @@ Status write_html_report(const std::string& dir, const RunSummary& summary, cons
     return write_text(dir, "report.html", render_html_report(summary, events));
 }
 
-}  // namespace rmqup::engine
+}  // namespace rmqup::report

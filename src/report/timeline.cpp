@@ -4,7 +4,9 @@
 #include <ctime>
 #include <map>
 
-namespace rmqup::engine::report {
+namespace rmqup::report {
+
+using namespace engine;  // the report reads the engine's events and summary
 
 Timeline build_timeline(const RunSummary& summary, const std::vector<Event>& events) {
     Timeline t;
@@ -73,4 +75,4 @@ std::string format_time(std::int64_t wall_ms) {
     return buf;
 }
 
-}  // namespace rmqup::engine::report
+}  // namespace rmqup::report

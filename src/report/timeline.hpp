@@ -5,9 +5,12 @@
 #include <string>
 #include <vector>
 
-#include "rmqup/engine/engine.hpp"
+#include "rmqup/report/report.hpp"
 
-namespace rmqup::engine::report {
+namespace rmqup::report {
+
+using engine::Event;
+using engine::RunSummary;
 
 struct PhaseSpan {
     Phase phase = Phase::pending;
@@ -39,4 +42,4 @@ Timeline build_timeline(const RunSummary& summary, const std::vector<Event>& eve
 std::string format_duration(std::int64_t ms);
 std::string format_time(std::int64_t wall_ms);  // "2026-11-21 12:00:01 UTC"
 
-}  // namespace rmqup::engine::report
+}  // namespace rmqup::report

@@ -107,98 +107,69 @@ Result<ExecResult> SshShell::exec(const std::string& command, const ExecOptions&
     return r;
 }
 
-Result<ExecResult> SshShell::exec_once(const std::string& command, const ExecOptions& opts, bool& retryable) {
-    Session& s = *m_session;
-    retryable = true;
-    const auto started = SteadyClock::now();
-    const auto deadline = started + opts.timeout + m_config.kill_grace + k_client_slack;
+namespace {
 
-    // The host enforces the timeout itself, killing the command's whole process group, so a
-    // command outlives neither its deadline nor a lost connection.
-    std::string wrapped = "timeout -k " + host_scripts::seconds_text(m_config.kill_grace) + " " +
+// The command as the host runs it: the host enforces the timeout itself, killing the command's
+// whole process group, so a command outlives neither its deadline nor a lost connection.
+std::string wrap_command(const std::string& command, const ExecOptions& opts, const SshConfig& config) {
+    std::string wrapped = "timeout -k " + host_scripts::seconds_text(config.kill_grace) + " " +
                           host_scripts::seconds_text(std::max(opts.timeout, std::chrono::milliseconds(1))) +
                           " sh -c " + shell_quote(command);  // timeout(1) treats 0 as "no limit"
-    if (m_config.sudo == SudoMode::non_interactive || opts.use_sudo) wrapped = "sudo -n " + wrapped;
+    if (config.sudo == SudoMode::non_interactive || opts.use_sudo) wrapped = "sudo -n " + wrapped;
+    return wrapped;
+}
 
-    auto opened = open_channel(s, deadline);
-    if (!opened.ok()) {
-        disconnect();
-        return std::move(opened).error().with(describe());
-    }
-    ChannelGuard guard{*opened};
-    LIBSSH2_CHANNEL* ch = guard.ch;
-
-    retryable = false;
-    auto rc = retry_eagain(s, deadline, "exec", [&] { return libssh2_channel_exec(ch, wrapped.c_str()); });
-    if (!rc.ok() || *rc != 0) {
-        Error e = rc.ok() ? ssh_detail::session_error(s.ssh, *rc, "exec") : std::move(rc).error();
-        guard.ch = nullptr;  // freeing a channel of a broken session can block; the session goes anyway
-        libssh2_channel_free(ch);
-        disconnect();
-        return std::move(e).with(describe());
-    }
-
-    ExecResult result;
+// Reads what is available on one stream (0 = stdout, SSH_EXTENDED_DATA_STDERR) into result.
+// progressed: set when anything was read. Errors: the connection was lost while the command ran.
+Status drain_stream(SshShell::Session& s, LIBSSH2_CHANNEL* ch, int stream, const ExecOptions& opts, ExecResult& result,
+                    bool& progressed) {
     char buf[32768];
     for (;;) {
-        bool progressed = false;
-        for (int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
-            for (;;) {
-                const ssize_t n = libssh2_channel_read_ex(ch, stream, buf, sizeof buf);
-                if (n > 0) {
-                    progressed = true;
-                    if (stream == 0) {
-                        append_bounded(result.out, result.out_truncated, buf, static_cast<std::size_t>(n),
-                                       opts.max_output);
-                    } else {
-                        append_bounded(result.err, result.err_truncated, buf, static_cast<std::size_t>(n),
-                                       opts.max_output);
-                    }
-                    continue;
-                }
-                if (n == LIBSSH2_ERROR_EAGAIN || n == 0) break;
-                Error e = ssh_detail::session_error(s.ssh, static_cast<int>(n), "read command output");
-                e.message += "; the connection was lost while the command ran (it may or may not have completed)";
-                guard.ch = nullptr;
-                libssh2_channel_free(ch);
-                disconnect();
-                return std::move(e).with(describe());
-            }
+        const ssize_t n = libssh2_channel_read_ex(ch, stream, buf, sizeof buf);
+        if (n == LIBSSH2_ERROR_EAGAIN || n == 0) return ok_status();
+        if (n < 0) {
+            Error e = ssh_detail::session_error(s.ssh, static_cast<int>(n), "read command output");
+            e.message += "; the connection was lost while the command ran (it may or may not have completed)";
+            return e;
         }
-        if (libssh2_channel_eof(ch) != 0) break;
+        progressed = true;
+        const auto len = static_cast<std::size_t>(n);
+        if (stream == 0) append_bounded(result.out, result.out_truncated, buf, len, opts.max_output);
+        else append_bounded(result.err, result.err_truncated, buf, len, opts.max_output);
+    }
+}
+
+// Reads stdout and stderr until the channel's EOF or the deadline.
+Status read_until_eof(SshShell::Session& s, LIBSSH2_CHANNEL* ch, SteadyClock::time_point deadline, const ExecOptions& opts,
+                      ExecResult& result) {
+    for (;;) {
+        bool progressed = false;
+        for (int stream : {0, SSH_EXTENDED_DATA_STDERR})
+            RMQUP_TRY(drain_stream(s, ch, stream, opts, result, progressed));
+        if (libssh2_channel_eof(ch) != 0) return ok_status();
         if (progressed) continue;
         auto w = ssh_detail::wait_socket(s, deadline, "command");
         if (!w.ok()) {
-            guard.ch = nullptr;
-            libssh2_channel_free(ch);
-            disconnect();
             Error e = std::move(w).error();
             if (e.kind == ErrorKind::timeout) {
                 e.message = "no answer from the host " + std::to_string((opts.timeout + k_client_slack).count()) +
                             " ms after the command's timeout; session dropped";
             }
-            return std::move(e).with(describe());
+            return e;
         }
-        if (libssh2_session_last_errno(s.ssh) == LIBSSH2_ERROR_SOCKET_RECV ||
-            libssh2_session_last_errno(s.ssh) == LIBSSH2_ERROR_SOCKET_DISCONNECT) {
-            Error e = ssh_detail::session_error(s.ssh, libssh2_session_last_errno(s.ssh), "read command output");
-            guard.ch = nullptr;
-            libssh2_channel_free(ch);
-            disconnect();
-            return std::move(e).with(describe());
-        }
+        const int last = libssh2_session_last_errno(s.ssh);
+        if (last == LIBSSH2_ERROR_SOCKET_RECV || last == LIBSSH2_ERROR_SOCKET_DISCONNECT)
+            return ssh_detail::session_error(s.ssh, last, "read command output");
     }
+}
+
+// Closes the channel and reads the command's exit status (128 + signal number when a signal ended it).
+Status close_and_read_exit(SshShell::Session& s, LIBSSH2_CHANNEL* ch, SteadyClock::time_point deadline, ExecResult& result) {
     auto closed = retry_eagain(s, deadline, "close channel", [&] { return libssh2_channel_close(ch); });
-    if (closed.ok() && *closed == 0) {
+    if (closed.ok() && *closed == 0)
         closed = retry_eagain(s, deadline, "close channel", [&] { return libssh2_channel_wait_closed(ch); });
-    }
-    if (!closed.ok() || *closed != 0) {
-        Error e = closed.ok() ? ssh_detail::session_error(s.ssh, *closed, "close channel") : std::move(closed).error();
-        guard.ch = nullptr;
-        libssh2_channel_free(ch);
-        disconnect();
-        return std::move(e).with(describe());
-    }
+    if (!closed.ok()) return std::move(closed).error();
+    if (*closed != 0) return ssh_detail::session_error(s.ssh, *closed, "close channel");
     result.exit_status = libssh2_channel_get_exit_status(ch);
     char* signal_name = nullptr;
     std::size_t signal_len = 0;
@@ -209,6 +180,44 @@ Result<ExecResult> SshShell::exec_once(const std::string& command, const ExecOpt
         const int number = signal_number(name);
         result.exit_status = 128 + (number > 0 ? number : 0);
     }
+    return ok_status();
+}
+
+}  // namespace
+
+Result<ExecResult> SshShell::exec_once(const std::string& command, const ExecOptions& opts, bool& retryable) {
+    Session& s = *m_session;
+    retryable = true;
+    const auto started = SteadyClock::now();
+    const auto deadline = started + opts.timeout + m_config.kill_grace + k_client_slack;
+    const std::string wrapped = wrap_command(command, opts, m_config);
+
+    auto opened = open_channel(s, deadline);
+    if (!opened.ok()) {
+        disconnect();
+        return std::move(opened).error().with(describe());
+    }
+    ChannelGuard guard{*opened};
+    LIBSSH2_CHANNEL* ch = guard.ch;
+    // After a failure on an open channel: freeing a channel of a broken session can block, and the
+    // session goes anyway.
+    auto abandon = [&](Error e) {
+        guard.ch = nullptr;
+        libssh2_channel_free(ch);
+        disconnect();
+        return std::move(e).with(describe());
+    };
+
+    retryable = false;
+    auto rc = retry_eagain(s, deadline, "exec", [&] { return libssh2_channel_exec(ch, wrapped.c_str()); });
+    if (!rc.ok()) return abandon(std::move(rc).error());
+    if (*rc != 0) return abandon(ssh_detail::session_error(s.ssh, *rc, "exec"));
+
+    ExecResult result;
+    if (auto read = read_until_eof(s, ch, deadline, opts, result); !read.ok())
+        return abandon(std::move(read).error());
+    if (auto closed = close_and_read_exit(s, ch, deadline, result); !closed.ok())
+        return abandon(std::move(closed).error());
 
     const auto elapsed = SteadyClock::now() - started;
     const bool timeout_status = result.exit_status == 124 || result.exit_status == 128 + 9;

@@ -12,8 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/rehearse_process.hpp"
 #include "rmqup/core/result.hpp"
+#include "rmqup/rehearsal/process.hpp"
 
 namespace rmqup::test {
 

@@ -102,19 +102,4 @@ struct RollbackScope {
 // NameServers; each ends at perm 6 and verified.
 Result<RunSummary> run_rollback(const Plan& plan, EngineDeps& deps, const RollbackScope& scope);
 
-// ---- Reports (src/report) ----
-
-// Phase events rebuilt from journal records (earlier runs of a resumed roll), so the report of a
-// `resume` shows the whole roll's timeline: prepend them to the events of the current run.
-std::vector<Event> journal_events(const std::vector<JournalRecord>& records);
-
-// The final report as Markdown: summary, per-node table, read-only brokers left, failures.
-std::string render_markdown_report(const RunSummary& summary, const std::vector<Event>& events);
-// A self-contained HTML page (inline CSS and SVG): the same plus a timeline of every node's
-// phases and the cluster's put TPS around them. All text is HTML-escaped.
-std::string render_html_report(const RunSummary& summary, const std::vector<Event>& events);
-// Writes <dir>/report.md and <dir>/report.html (creating dir).
-Status write_markdown_report(const std::string& dir, const RunSummary& summary, const std::vector<Event>& events);
-Status write_html_report(const std::string& dir, const RunSummary& summary, const std::vector<Event>& events);
-
 }  // namespace rmqup::engine

@@ -13,10 +13,6 @@
 
 namespace rmqup {
 
-// Resolves a secret reference: "${NAME}" (environment variable), "file:/path" (file content, one
-// trailing newline dropped) or "" (no secret). Errors (invalid_input/io) never contain the value.
-Result<Secret> resolve_secret_ref(const std::string& ref);
-
 // HostOps for access: Transport::local -> LocalShell, Transport::ssh -> SshShell (lazy connect on
 // first use; known_hosts strict unless access.accept_new_host_keys). Fails on a bad passphrase_ref
 // or missing address/user.

@@ -16,9 +16,9 @@
 #include <string>
 #include <thread>
 
-#include "cli/rehearse_process.hpp"
 #include "dist_home.hpp"
-#include "rmqup/ssh/sshd_launcher.hpp"
+#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/rehearsal/sshd_instance.hpp"
 
 namespace fs = std::filesystem;
 using namespace rmqup::cli::rehearse;

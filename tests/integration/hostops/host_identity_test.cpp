@@ -17,9 +17,9 @@
 #include "dist_home.hpp"
 #include "rmqup/hostops/rocketmq_commands.hpp"
 #include "rmqup/hostops/shell_host_ops.hpp"
+#include "rmqup/rehearsal/sshd_instance.hpp"
 #include "rmqup/ssh/local_shell.hpp"
 #include "rmqup/ssh/ssh_shell.hpp"
-#include "rmqup/ssh/sshd_launcher.hpp"
 
 namespace rmqup {
 namespace {

@@ -14,12 +14,13 @@
 #include <sstream>
 #include <string>
 
-#include "cli/rehearse_inventory.hpp"
-#include "cli/rehearse_process.hpp"
 #include "rmqup/inventory/inventory.hpp"
+#include "rmqup/rehearsal/inventory.hpp"
+#include "rmqup/rehearsal/process.hpp"
 
 namespace fs = std::filesystem;
-using namespace rmqup::cli::rehearse;
+using namespace rmqup::cli::rehearse;  // the process helpers
+using namespace rmqup::rehearsal;
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <thread>
 
-#include "cli/rehearse_process.hpp"
+#include "rmqup/rehearsal/process.hpp"
 
 namespace fs = std::filesystem;
 using namespace rmqup::cli::rehearse;

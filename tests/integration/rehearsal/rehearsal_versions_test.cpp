@@ -15,7 +15,7 @@
 #include <sstream>
 #include <string>
 
-#include "cli/rehearse_process.hpp"
+#include "rmqup/rehearsal/process.hpp"
 
 namespace fs = std::filesystem;
 using namespace rmqup::cli::rehearse;

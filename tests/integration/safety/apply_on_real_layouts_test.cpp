@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "cli/rehearse_process.hpp"
 #include "dist_home.hpp"
+#include "rmqup/rehearsal/process.hpp"
 
 namespace fs = std::filesystem;
 using namespace rmqup::cli::rehearse;

@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "rmqup/ssh/sshd_launcher.hpp"
+#include "rmqup/rehearsal/sshd_instance.hpp"
 
 using namespace rmqup;
 using namespace std::chrono_literals;

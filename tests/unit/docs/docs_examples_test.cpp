@@ -94,5 +94,57 @@ TEST(DocsExamples, EveryExampleInventoryInPlansValidates) {
     }
 }
 
+// docs/ARCHITECTURE.md has one row per folder ("| `src/plan/` | ... |"): every source folder of the
+// tree has its row, and every row names a folder that exists.
+TEST(Architecture, OneRowPerFolderAndEveryRowAFolder) {
+    const fs::path root(RMQUP_SOURCE_DIR);
+    std::vector<std::string> rows;
+    std::istringstream in(read_file(root / "docs" / "ARCHITECTURE.md"));
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("| `", 0) != 0)
+            continue;
+        const auto end = line.find('`', 3);
+        rows.push_back(line.substr(3, end - 3));
+    }
+    ASSERT_GE(rows.size(), 10U);
+    for (auto row : rows) {
+        if (const auto pattern = row.find("<area>"); pattern != std::string::npos)
+            row.erase(pattern);  // "tests/unit/<area>": its parent folder
+        EXPECT_TRUE(fs::is_directory(root / row)) << "docs/ARCHITECTURE.md has a row for " << row << ", no such folder";
+    }
+    std::vector<std::string> folders;
+    for (const char* parent : {"src", "tests/unit", "tests/integration"})
+        for (const auto& e : fs::directory_iterator(root / parent))
+            if (e.is_directory())
+                folders.push_back(std::string(parent) + "/" + e.path().filename().string() + "/");
+    for (const char* top : {"sim/", "tests/support/", "bench/", "fuzz/", "scripts/", "cmake/", "packaging/"})
+        folders.emplace_back(top);
+    for (const auto& f : folders) {
+        const bool direct = std::find(rows.begin(), rows.end(), f) != rows.end();
+        // tests/unit/<area> and tests/integration/<area> are described by one row each.
+        const bool by_pattern = (f.rfind("tests/unit/", 0) == 0 &&
+                                 std::find(rows.begin(), rows.end(), "tests/unit/<area>") != rows.end()) ||
+                                (f.rfind("tests/integration/", 0) == 0 &&
+                                 std::find(rows.begin(), rows.end(), "tests/integration/<area>") != rows.end());
+        EXPECT_TRUE(direct || by_pattern) << "docs/ARCHITECTURE.md has no row for " << f;
+    }
+}
+
+// A merge's leftovers never reach an operator: no conflict markers in README.md or docs/.
+TEST(Docs, NoConflictMarkers) {
+    const fs::path root(RMQUP_SOURCE_DIR);
+    auto pages = files(root / "docs", {".md"});
+    pages.push_back(root / "README.md");
+    for (const auto& md : pages) {
+        std::istringstream in(read_file(md));
+        int number = 0;
+        for (std::string line; std::getline(in, line);) {
+            ++number;
+            const bool marker = line.rfind("<<<<<<< ", 0) == 0 || line == "=======" || line.rfind(">>>>>>> ", 0) == 0;
+            EXPECT_FALSE(marker) << md.filename().string() << ":" << number << ": conflict marker";
+        }
+    }
+}
+
 }  // namespace
 }  // namespace rmqup

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "rmqup/report/report.hpp"
 
 namespace rmqup::test {
 namespace {
@@ -178,8 +179,8 @@ TEST(Secrets, NeverInJournalEventsOrReports) {
         engine::EngineDeps d{h.admin, h.deps().hosts, h.clock, **j, tee, &h.interrupt};
         auto s = engine::run_apply(h.plan, d);
         ASSERT_TRUE(s.ok());
-        ASSERT_TRUE(engine::write_markdown_report(dir, *s, h.reporter.events()).ok());
-        ASSERT_TRUE(engine::write_html_report(dir, *s, h.reporter.events()).ok());
+        ASSERT_TRUE(report::write_markdown_report(dir, *s, h.reporter.events()).ok());
+        ASSERT_TRUE(report::write_html_report(dir, *s, h.reporter.events()).ok());
         events = ev.str();
     }
     for (const char* f : {"journal.jsonl", "report.md", "report.html"}) {

@@ -2,7 +2,13 @@
 // read-only brokers are called out.
 #include <gtest/gtest.h>
 
-#include "rmqup/engine/engine.hpp"
+#include "rmqup/report/report.hpp"
+
+namespace rmqup::engine {
+using report::journal_events;
+using report::render_html_report;
+using report::render_markdown_report;
+}  // namespace rmqup::engine
 
 namespace rmqup::engine {
 namespace {

@@ -1,4 +1,4 @@
-// make_host_ops and secret references.
+// make_host_ops.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -9,31 +9,6 @@
 
 namespace rmqup {
 namespace {
-
-TEST(SecretRef, ResolvesEnvFileAndEmpty) {
-    test::ScratchDir dir;
-    ::setenv("RMQUP_TEST_PASSPHRASE", "s3cret", 1);
-    auto env = resolve_secret_ref("${RMQUP_TEST_PASSPHRASE}");
-    ASSERT_TRUE(env.ok());
-    EXPECT_EQ(env->reveal(), "s3cret");
-    std::ofstream(dir / "pass") << "from-file\n";
-    auto file = resolve_secret_ref("file:" + (dir / "pass"));
-    ASSERT_TRUE(file.ok());
-    EXPECT_EQ(file->reveal(), "from-file");
-    auto none = resolve_secret_ref("");
-    ASSERT_TRUE(none.ok());
-    EXPECT_TRUE(none->empty());
-}
-
-TEST(SecretRef, ErrorsNeverEchoTheValue) {
-    ::unsetenv("RMQUP_TEST_MISSING");
-    auto missing = resolve_secret_ref("${RMQUP_TEST_MISSING}");
-    ASSERT_FALSE(missing.ok());
-    EXPECT_EQ(missing.error().kind, ErrorKind::invalid_input);
-    auto literal = resolve_secret_ref("hunter2");
-    ASSERT_FALSE(literal.ok());
-    EXPECT_EQ(literal.error().describe().find("hunter2"), std::string::npos);
-}
 
 TEST(HostOpsFactory, LocalTransportRunsCommandsHere) {
     test::ScratchDir dir;

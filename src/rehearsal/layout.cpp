@@ -1,4 +1,4 @@
-#include "cli/rehearse_layout.hpp"
+#include "rehearsal/layout.hpp"
 
 #include <sys/stat.h>
 
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 namespace {
 
@@ -194,4 +194,4 @@ Result<Layout> write_layout(const Topology& t, const LayoutOptions& opts) {
     return layout;
 }
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

@@ -1,10 +1,10 @@
-#include "cli/rehearse_inventory.hpp"
+#include "rmqup/rehearsal/inventory.hpp"
 
 #include <sstream>
 
-#include "cli/rehearse_layout.hpp"
+#include "rehearsal/layout.hpp"
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 namespace {
 
@@ -23,16 +23,12 @@ HostEndpoint endpoint_of(const InventoryOptions& opts, const std::string& host) 
     return it == opts.endpoints.end() ? HostEndpoint{} : it->second;
 }
 
-}  // namespace
-
-std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
-    const bool rehearsal = opts.timing == InventoryOptions::Timing::rehearsal;
+// The header comment, versions, the acl section (when set) and the defaults.
+void write_head(std::ostream& y, const Topology& t, const InventoryOptions& opts) {
     bool any_ssh = false;
     for (const auto& [name, ep] : opts.endpoints) any_ssh = any_ssh || ep.transport == "ssh";
-
-    std::ostringstream y;
     y << "# Rehearsal inventory: 2 NameServers, 2 broker groups (master + slave), one node per host.\n"
-      << "# Rendered by rmq-upgrade (src/cli/rehearse_inventory.cpp); the loopback rehearsal\n"
+      << "# Rendered by rmq-upgrade (src/rehearsal/inventory.cpp); the loopback rehearsal\n"
       << "# (`rmq-upgrade rehearse`) and the docker kit (rehearsal/docker/) share this shape.\n"
       << "cluster: " << t.cluster << "\n"
       << "currentVersion: " << q(opts.from_version) << "\n"
@@ -49,19 +45,25 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
         if (!opts.identity_file.empty()) y << "  identityFile: " << q(opts.identity_file) << "\n";
         if (!opts.known_hosts.empty()) y << "  knownHosts: " << q(opts.known_hosts) << "\n";
     }
+}
+
+// One entry of hosts: with its endpoint when the transport is ssh.
+void write_host(std::ostream& y, const InventoryOptions& opts, const std::string& name, const std::string& ip) {
+    auto ep = endpoint_of(opts, name);
+    y << "  - name: " << name << "\n"
+      << "    address: " << ip << "\n"
+      << "    transport: " << ep.transport << "\n";
+    if (ep.transport != "ssh") return;
+    y << "    port: " << ep.ssh_port << "\n";
+    if (!ep.identity_file.empty()) y << "    identityFile: " << q(ep.identity_file) << "\n";
+    if (!ep.known_hosts.empty()) y << "    knownHosts: " << q(ep.known_hosts) << "\n";
+}
+
+// hosts, commands and nameServers.
+void write_hosts_and_nameservers(std::ostream& y, const Topology& t, const InventoryOptions& opts) {
     y << "\nhosts:\n";
-    auto host_entry = [&](const std::string& name, const std::string& ip) {
-        auto ep = endpoint_of(opts, name);
-        y << "  - name: " << name << "\n"
-          << "    address: " << ip << "\n"
-          << "    transport: " << ep.transport << "\n";
-        if (ep.transport != "ssh") return;
-        y << "    port: " << ep.ssh_port << "\n";
-        if (!ep.identity_file.empty()) y << "    identityFile: " << q(ep.identity_file) << "\n";
-        if (!ep.known_hosts.empty()) y << "    knownHosts: " << q(ep.known_hosts) << "\n";
-    };
-    for (const auto& ns : t.nameservers) host_entry(ns.host, ns.ip);
-    for (const auto& b : t.brokers) host_entry(b.host, b.ip);
+    for (const auto& ns : t.nameservers) write_host(y, opts, ns.host, ns.ip);
+    for (const auto& b : t.brokers) write_host(y, opts, b.host, b.ip);
 
     // The default start commands (`sh <home>/bin/mqnamesrv -c <config>`, `sh <home>/bin/mqbroker -c
     // <config>`, detached); only where their output goes is set.
@@ -77,7 +79,10 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
           << "    config: " << q(conf) << "\n"
           << "    processMatch: " << q("-c " + conf) << "\n";
     }
+}
 
+// brokerGroups: t's brokers group by group, master first.
+void write_broker_groups(std::ostream& y, const Topology& t, const InventoryOptions& opts) {
     y << "\nbrokerGroups:\n";
     std::string group;
     for (const auto& b : t.brokers) {
@@ -97,17 +102,12 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
             for (const auto& [key, value] : opts.broker_overrides) y << "          " << key << ": " << q(value) << "\n";
         }
     }
+}
 
-    y << "\npolicy:\n"
-      << "  nameServerOrder: first\n"
-      << "  slavesFirst: true\n"
-      << "  parallel: 1\n"
-      << "  probeTopic: " << opts.probe_topic << "\n"
-      << "  onFailure: rollback\n"
-      << "  killPolicy: kill-after-term\n";
-    if (!opts.carry_acl_file) y << "  carryAclFile: false\n";
+// policy.drain and policy.timeouts of the timing.
+void write_drain_and_timeouts(std::ostream& y, const InventoryOptions& opts) {
     y << "  drain:\n";
-    if (rehearsal) {
+    if (opts.timing == InventoryOptions::Timing::rehearsal) {
         // rmq-sim's load generator refreshes routes every second, so a few seconds cover the
         // "clients saw read-only" wait that real clients need 30 s + margin for.
         y << "    allowShortDrainForTests: true\n";
@@ -134,6 +134,28 @@ std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
           << "    request: 5s\n"
           << "    verify: 60s\n";
     }
+}
+
+void write_policy(std::ostream& y, const InventoryOptions& opts) {
+    y << "\npolicy:\n"
+      << "  nameServerOrder: first\n"
+      << "  slavesFirst: true\n"
+      << "  parallel: 1\n"
+      << "  probeTopic: " << opts.probe_topic << "\n"
+      << "  onFailure: rollback\n"
+      << "  killPolicy: kill-after-term\n";
+    if (!opts.carry_acl_file) y << "  carryAclFile: false\n";
+    write_drain_and_timeouts(y, opts);
+}
+
+}  // namespace
+
+std::string render_inventory(const Topology& t, const InventoryOptions& opts) {
+    std::ostringstream y;
+    write_head(y, t, opts);
+    write_hosts_and_nameservers(y, t, opts);
+    write_broker_groups(y, t, opts);
+    write_policy(y, opts);
     return y.str();
 }
 
@@ -171,4 +193,4 @@ std::map<std::string, std::string> render_kit_files() {
     return files;
 }
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

@@ -1,14 +1,14 @@
-#include "cli/rehearse_cluster.hpp"
+#include "rehearsal/cluster.hpp"
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
-#include "cli/rehearse_process.hpp"
 #include "rmqup/core/version.hpp"
+#include "rmqup/rehearsal/process.hpp"
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 namespace {
 
@@ -19,11 +19,11 @@ std::string match_for(const Layout& layout, const std::string& host) { return "-
 // Started the way an operator does from the home: ROCKETMQ_HOME and JAVA_HOME set explicitly (an
 // inherited ROCKETMQ_HOME of the rehearsal's own environment must not pick the home).
 Status start_node(const std::string& home, const std::string& script, const std::string& host, const Layout& layout) {
-    SpawnOptions o;
+    cli::rehearse::SpawnOptions o;
     o.argv = {"/bin/sh", home + "/bin/" + script, "-c", layout.config(host)};
     o.env = {{"ROCKETMQ_HOME", home}, {"JAVA_HOME", layout.java_home()}};
     o.log_path = layout.log(host);
-    auto pid = spawn_detached(o);
+    auto pid = cli::rehearse::spawn_detached(o);
     if (!pid.ok()) return std::move(pid).error().with("start " + host);
     return ok_status();
 }
@@ -91,7 +91,7 @@ Status start_cluster(const Topology& t, const Layout& layout, const std::string&
         if (SteadyClock::now() > deadline) {
             std::string logs;
             for (const auto& b : t.brokers)
-                if (find_processes(match_for(layout, b.host)).empty())
+                if (cli::rehearse::find_processes(match_for(layout, b.host)).empty())
                     logs += "\n" + b.label() + " is not running; " + layout.log(b.host) + ":" + log_tail(layout.log(b.host));
             return make_error(ErrorKind::timeout, missing + logs).with("start the " + version + " cluster");
         }
@@ -113,9 +113,9 @@ std::vector<NodeState> observe_cluster(const Topology& t, const Layout& layout, 
                                        const std::string& topic) {
     std::vector<NodeState> out;
     auto process_version = [&](NodeState& s, const std::string& host) {
-        auto pids = find_processes(match_for(layout, host));
+        auto pids = cli::rehearse::find_processes(match_for(layout, host));
         s.processes = static_cast<int>(pids.size());
-        if (!pids.empty()) s.version = version_from_cmdline(process_cmdline(pids.front())).value_or("");
+        if (!pids.empty()) s.version = version_from_cmdline(cli::rehearse::process_cmdline(pids.front())).value_or("");
     };
     std::vector<rmq::ClusterInfo> infos;
     std::vector<std::optional<rmq::TopicRouteData>> routes;
@@ -192,4 +192,4 @@ int judge_nodes(std::vector<NodeState>& nodes, const std::string& expected_versi
     return bad;
 }
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

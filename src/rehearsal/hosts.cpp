@@ -1,11 +1,11 @@
-#include "cli/rehearse_hosts.hpp"
+#include "rehearsal/hosts.hpp"
 
 #include <ostream>
 
+#include "rmqup/rehearsal/sshd_instance.hpp"
 #include "rmqup/ssh/host_ops_factory.hpp"
-#include "rmqup/ssh/sshd_launcher.hpp"
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 RehearsalHosts::~RehearsalHosts() {
     m_ops.clear();  // SSH sessions first, then their servers
@@ -58,4 +58,4 @@ Result<HostOps*> RehearsalHosts::ops(const std::vector<HostAccess>& hosts, const
     return make_error(ErrorKind::invalid_input, "host '" + name + "' is not in the plan");
 }
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

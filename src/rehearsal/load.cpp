@@ -1,4 +1,4 @@
-#include "cli/rehearse_load.hpp"
+#include "rehearsal/load.hpp"
 
 #include <signal.h>
 
@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 Result<LoadGenerator> LoadGenerator::start(const LoadOptions& opts) {
-    SpawnOptions o;
+    cli::rehearse::SpawnOptions o;
     o.argv = {opts.sim_bin,
               "load",
               "-n",
@@ -40,7 +40,7 @@ Result<LoadGenerator> LoadGenerator::start(const LoadOptions& opts) {
     if (!opts.access_key.empty()) o.env.emplace_back("RMQ_SECRET_KEY", opts.secret_key);
     o.log_path = opts.log_path;
     o.stdout_path = opts.json_path;
-    auto child = ChildProcess::spawn(o);
+    auto child = cli::rehearse::ChildProcess::spawn(o);
     if (!child.ok()) return std::move(child).error().with("load generator");
     return LoadGenerator(std::move(child).value(), opts);
 }
@@ -97,4 +97,4 @@ Result<LoadCounts> parse_load_json(const std::string& text) {
     return c;
 }
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli/rehearse_run.hpp"
+#include "rmqup/rehearsal/rehearsal.hpp"
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 namespace {
 
@@ -89,4 +89,4 @@ std::string render_result_json(const RehearsalResult& r) {
     return j.dump(2) + "\n";
 }
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 struct NameServerSpec {
     std::string host;  // inventory host name ("ns1")
@@ -57,4 +57,4 @@ Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip = 
 // True if ip:port (and, for a broker, the RocketMQ side ports port-2 and port+1) can be bound now.
 bool port_free(const std::string& ip, int port);
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

@@ -6,15 +6,11 @@
 #include <optional>
 #include <string>
 
-#include "cli/rehearse_topology.hpp"
 #include "rmqup/core/result.hpp"
+#include "rmqup/rehearsal/rehearsal.hpp"
+#include "rmqup/rehearsal/topology.hpp"
 
-namespace rmqup::cli::rehearse {
-
-enum class TargetStart {
-    normal,  // the target version starts as usual
-    fails,   // the target version's wrapper passes rmq-sim --fail-start (rollback rehearsal)
-};
+namespace rmqup::rehearsal {
 
 // ACL switched on by the roll (--enable-acl): the accounts of the target home's conf/plain_acl.yml
 // (rehearsal-only keys): an admin account for rmq-upgrade, an application account for the traffic.
@@ -65,4 +61,4 @@ Result<Layout> write_layout(const Topology& t, const LayoutOptions& opts);
 std::string nameserver_properties(const NameServerSpec& ns);
 std::string broker_properties(const Topology& t, const BrokerSpec& b, const Layout& layout, int register_interval_ms);
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

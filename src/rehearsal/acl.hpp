@@ -8,13 +8,13 @@
 #include <optional>
 #include <string>
 
-#include "cli/rehearse_layout.hpp"
-#include "cli/rehearse_load.hpp"
-#include "cli/rehearse_topology.hpp"
+#include "rehearsal/layout.hpp"
+#include "rehearsal/load.hpp"
 #include "rmqup/admin/admin_api.hpp"
 #include "rmqup/plan/plan.hpp"
+#include "rmqup/rehearsal/topology.hpp"
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 inline constexpr const char* k_legacy_group = "LegacyConsumerGroup";
 inline constexpr const char* k_legacy_topic = "LegacyTopic";
@@ -31,4 +31,4 @@ Status stop_legacy_client(LoadGenerator& client, const Topology& t, AdminApi& ad
 // The blocking acl-clients finding of plan that names k_legacy_group, if there is one.
 std::optional<std::string> legacy_client_finding(const Plan& plan);
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

@@ -7,20 +7,11 @@
 #include <map>
 #include <string>
 
-#include "cli/rehearse_process.hpp"
 #include "rmqup/core/result.hpp"
+#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/rehearsal/rehearsal.hpp"
 
-namespace rmqup::cli::rehearse {
-
-struct LoadCounts {
-    std::int64_t sent = 0;        // send attempts
-    std::int64_t acked = 0;       // SEND_OK from a broker
-    std::int64_t failed = 0;      // sends that failed after the client's retries
-    std::int64_t received = 0;    // distinct messages consumed
-    std::int64_t duplicates = 0;  // redeliveries of a message already consumed
-    std::int64_t lost = 0;        // acked but never consumed
-    std::map<std::string, std::int64_t> failed_by_broker;  // brokerName -> sends that failed there
-};
+namespace rmqup::rehearsal {
 
 struct LoadOptions {
     std::string sim_bin;
@@ -55,12 +46,12 @@ public:
     void kill() { m_child.kill_group(); }
 
 private:
-    LoadGenerator(ChildProcess child, LoadOptions opts) : m_child(std::move(child)), m_opts(std::move(opts)) {}
-    ChildProcess m_child;
+    LoadGenerator(cli::rehearse::ChildProcess child, LoadOptions opts) : m_child(std::move(child)), m_opts(std::move(opts)) {}
+    cli::rehearse::ChildProcess m_child;
     LoadOptions m_opts;
 };
 
 // Parses the generator's JSON output (the last JSON object in text).
 Result<LoadCounts> parse_load_json(const std::string& text);
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

@@ -1,5 +1,5 @@
-// SshdInstance: a throw-away OpenSSH server on a loopback address (see sshd_launcher.hpp).
-#include "rmqup/ssh/sshd_launcher.hpp"
+// SshdInstance: a throw-away OpenSSH server on a loopback address (see rmqup/rehearsal/sshd_instance.hpp).
+#include "rmqup/rehearsal/sshd_instance.hpp"
 
 #include <arpa/inet.h>
 #include <dirent.h>

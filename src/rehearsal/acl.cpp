@@ -1,8 +1,8 @@
-#include "cli/rehearse_acl.hpp"
+#include "rehearsal/acl.hpp"
 
 #include <thread>
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 namespace {
 
@@ -94,4 +94,4 @@ std::optional<std::string> legacy_client_finding(const Plan& plan) {
     return std::nullopt;
 }
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

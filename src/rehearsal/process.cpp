@@ -1,4 +1,4 @@
-#include "cli/rehearse_process.hpp"
+#include "rmqup/rehearsal/process.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -9,18 +9,18 @@
 #include <string>
 #include <vector>
 
-#include "cli/rehearse_inventory.hpp"
-#include "cli/rehearse_layout.hpp"
-#include "cli/rehearse_run.hpp"
-#include "cli/rehearse_topology.hpp"
+#include "rehearsal/layout.hpp"
 #include "rmqup/hostops/host_ops.hpp"
 #include "rmqup/plan/plan.hpp"
+#include "rmqup/rehearsal/inventory.hpp"
+#include "rmqup/rehearsal/rehearsal.hpp"
+#include "rmqup/rehearsal/topology.hpp"
 
 namespace rmqup {
 class SshdInstance;
 }
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 class RehearsalHosts {
 public:
@@ -47,4 +47,4 @@ private:
     std::map<std::string, std::unique_ptr<HostOps>> m_ops;
 };
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

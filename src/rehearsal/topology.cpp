@@ -1,4 +1,4 @@
-#include "cli/rehearse_topology.hpp"
+#include "rmqup/rehearsal/topology.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <random>
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 namespace {
 
@@ -89,4 +89,4 @@ Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip, G
     return t;
 }
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal

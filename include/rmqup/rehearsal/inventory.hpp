@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "cli/rehearse_topology.hpp"
+#include "rmqup/rehearsal/topology.hpp"
 
-namespace rmqup::cli::rehearse {
+namespace rmqup::rehearsal {
 
 using BrokerOverrides = std::vector<std::pair<std::string, std::string>>;
 
@@ -60,4 +60,4 @@ std::string render_kit_inventory();
 // and conf/<host>.properties. The kit test checks the committed files equal these.
 std::map<std::string, std::string> render_kit_files();
 
-}  // namespace rmqup::cli::rehearse
+}  // namespace rmqup::rehearsal
