@@ -1,9 +1,9 @@
 // `rmq-upgrade discover` at scale (issue 13: 200 simulated brokers on local transport, < 10 s).
 // Two measurements:
-//  1. in memory: discover's three stages over a hand-written AdminApi and HostOps (200 brokers =
+//  1. in memory: discover's three stages over the tests' FakeAdmin and FakeHostProbe (200 brokers =
 //     100 master/slave groups on 50 hosts, 2 NameServers), then the YAML parsed back by the
 //     inventory parser: the pure cost (model, comparison, rendering, validation); then again with
-//     every HostOps call taking --latency-ms (a model of SSH hosts that run their own probes);
+//     every host call taking --latency-ms (a model of SSH hosts that run their own probes);
 //  2. real (--real N, 0 = skip): one rmq-sim NameServer and N rmq-sim brokers (N/2 groups of master +
 //     slave, 4 brokers per 127.0.161.x address, one port each) started as RocketMQ's scripts start them (-cp
 //     "<home>/lib/*", JAVA_HOME exported), then `rmq-upgrade discover --transport local` timed end to
@@ -21,20 +21,19 @@
 #include <string>
 #include <thread>
 
+#include "bench_support.hpp"
+#include "fake_host_probe.hpp"
 #include "rmqup/discover/discover.hpp"
 #include "rmqup/inventory/inventory.hpp"
 #include "rmqup/net/remoting_admin.hpp"
 #include "rmqup/rehearsal/process.hpp"
 
 using namespace rmqup;
+using namespace rmqup::bench;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-double ms_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // Broker k of n: group k % (n/2), master when k < n/2; 4 brokers per address, each on its own port.
 // All 127.0.x.y addresses share this machine's kernel, so an identify probe for port P lists every
@@ -51,109 +50,53 @@ struct Layout {
     std::string address(int k) const { return ip(k) + ":" + std::to_string(port(k)); }
 };
 
-class BenchAdmin final : public AdminApi {
-public:
-    explicit BenchAdmin(const Layout& l) {
-        for (int k = 0; k < l.brokers; ++k) {
-            auto& data = m_info.broker_addr_table[l.name(k)];
-            data.cluster = "BenchCluster";
-            data.broker_name = l.name(k);
-            data.broker_addrs[l.id(k)] = l.address(k);
-            m_roles[l.address(k)] = l.id(k) == 0 ? "SYNC_MASTER" : "SLAVE";
+// The cluster as the NameServers and brokers tell it: every broker of the layout at 4.8.0.
+void add_brokers(test::FakeAdmin& admin, const Layout& l) {
+    for (int k = 0; k < l.brokers; ++k) {
+        test::FakeBroker b;
+        b.cluster = "BenchCluster";
+        b.name = l.name(k);
+        b.id = l.id(k);
+        b.address = l.address(k);
+        b.config = {{"brokerRole", l.id(k) == 0 ? "SYNC_MASTER" : "SLAVE"}, {"storePathRootDir", "/root/store"}};
+        admin.add(std::move(b));
+    }
+}
+
+// The hosts: every listener a broker (or NameServer) of /opt/rocketmq-4.8.0 with its own config, each
+// call taking `latency` (a model of one command over SSH on a real host: round trip plus the probe's run).
+void add_hosts(test::FakeFleet& fleet, const Layout& l, const std::vector<std::string>& nameservers,
+               std::chrono::milliseconds latency) {
+    auto listen = [&](const std::string& address, ProcessKind kind) {
+        test::FakeHost& h = fleet.host(address.substr(0, address.rfind(':')));
+        h.latency = latency;
+        h.java = test::healthy_java();
+        h.other_homes = test::OtherHomes::version_from_name;
+        test::FakeListener p;
+        p.pid = 1000 + static_cast<int>(std::hash<std::string>{}(address) % 30000);
+        p.home = "/opt/rocketmq-4.8.0";
+        if (kind == ProcessKind::broker) p.config_path = "/opt/rocketmq/conf/" + address + ".properties";
+        p.args = "/usr/lib/jvm/java-8/bin/java -cp /opt/rocketmq-4.8.0/lib/* Startup -c " + p.config_path;
+        h.listeners[address] = p;
+        if (!p.config_path.empty()) {
+            h.files[p.config_path] = "brokerClusterName=BenchCluster\nstorePathRootDir=/data/" + p.config_path + "/store\n";
         }
-        for (const auto& [name, data] : m_info.broker_addr_table) m_info.cluster_addr_table["BenchCluster"].push_back(name);
-    }
-    Result<rmq::ClusterInfo> cluster_info(const std::string&) override { return m_info; }
-    Result<rmq::RuntimeInfo> runtime_info(const std::string&) override {
-        rmq::RuntimeInfo ri;
-        ri.version_desc = "V4_8_0";
-        return ri;
-    }
-    Result<rmq::Properties> broker_config(const std::string& addr) override {
-        return rmq::Properties{{"brokerRole", m_roles[addr]}, {"storePathRootDir", "/root/store"}};
-    }
-    Result<rmq::TopicRouteData> topic_route(const std::string&, const std::string&) override { return none(); }
-    Result<rmq::TopicList> all_topics(const std::string&) override { return none(); }
-    Result<rmq::TopicList> topics_by_cluster(const std::string&, const std::string&) override { return none(); }
-    Result<int> wipe_write_perm(const std::string&, const std::string&) override { return none(); }
-    Result<int> add_write_perm(const std::string&, const std::string&) override { return none(); }
-    Status update_broker_config(const std::string&, const rmq::Properties&) override { return none(); }
-    Result<rmq::TopicConfigTable> all_topic_config(const std::string&) override { return none(); }
-    Result<rmq::TopicStatsTable> topic_stats(const std::string&, const std::string&) override { return none(); }
-    Result<rmq::ConsumeStats> consume_stats(const std::string&, const std::string&, const std::string&) override { return none(); }
-    Result<rmq::ConsumerConnection> consumer_connections(const std::string&, const std::string&) override { return none(); }
-    Result<rmq::ProducerConnection> producer_connections(const std::string&, const std::string&) override { return none(); }
-    Result<std::int64_t> max_offset(const std::string&, const std::string&, int) override { return none(); }
-    Result<std::int64_t> min_offset(const std::string&, const std::string&, int) override { return none(); }
-    Result<std::int64_t> query_consumer_offset(const std::string&, const std::string&, const std::string&, int) override { return none(); }
-    Result<rmq::SendResult> send_message(const std::string&, const rmq::SendRequest&) override { return none(); }
-    Result<rmq::PullResult> pull_message(const std::string&, const rmq::PullRequest&) override { return none(); }
-
-private:
-    static Error none() { return make_error(ErrorKind::internal, "not used by discover"); }
-    rmq::ClusterInfo m_info;
-    std::map<std::string, std::string> m_roles;
-};
-
-// Every listener is a broker (or NameServer) of /opt/rocketmq-4.8.0 with its own config. Each call
-// takes `latency` (a model of one command over SSH on a real host: round trip plus the probe's run).
-class BenchHost final : public HostOps {
-public:
-    explicit BenchHost(std::chrono::milliseconds latency) : m_latency(latency) {}
-
-    Result<std::optional<ProcessIdentity>> identify(const ProcessSpec& spec) override {
-        std::this_thread::sleep_for(m_latency);
-        ProcessIdentity id;
-        id.pid = 1000 + static_cast<int>(std::hash<std::string>{}(spec.address) % 30000);
-        id.home = "/opt/rocketmq-4.8.0";
-        id.home_source = "classpath";
-        if (spec.kind == ProcessKind::broker) id.config_path = "/opt/rocketmq/conf/" + spec.address + ".properties";
-        id.args = "/usr/lib/jvm/java-8/bin/java -cp /opt/rocketmq-4.8.0/lib/* Startup -c " + id.config_path;
-        return std::optional<ProcessIdentity>{id};
-    }
-    Result<std::string> read_file(const std::string& path) override {
-        std::this_thread::sleep_for(m_latency);
-        return "brokerClusterName=BenchCluster\nstorePathRootDir=/data/" + path + "/store\n";
-    }
-    Result<HostFacts> facts(const FactsRequest& request) override {
-        std::this_thread::sleep_for(m_latency);
-        HostFacts f;
-        f.java.java = request.java_home + "/bin/java";
-        f.java.java_home = request.java_home;
-        f.java.version = "1.8.0_392";
-        for (const auto& h : request.homes) {
-            HomeFacts home;
-            home.home = h;
-            home.present = true;
-            home.broker_jar_version = h.substr(h.rfind('-') + 1);
-            f.homes.push_back(home);
-        }
-        return f;
-    }
-    Result<std::vector<int>> find_pids(const ProcessSpec&) override { return std::vector<int>{}; }
-    Status stop(const ProcessSpec&, std::chrono::milliseconds, KillPolicy) override { return none(); }
-    Result<int> start(const ProcessSpec&) override { return none(); }
-    Result<bool> abort_marker_present(const ProcessSpec&) override { return none(); }
-    Status write_file(const std::string&, const std::string&, int) override { return none(); }
-    Status backup_once(const std::string&, const std::string&) override { return none(); }
-    Result<bool> path_exists(const std::string&) override { return none(); }
-
-private:
-    static Error none() { return make_error(ErrorKind::internal, "discover must not change a host"); }
-    std::chrono::milliseconds m_latency;
-};
+    };
+    for (const auto& ns : nameservers) listen(ns, ProcessKind::nameserver);
+    for (int k = 0; k < l.brokers; ++k) listen(l.address(k), ProcessKind::broker);
+}
 
 int in_memory(const Layout& l, std::chrono::milliseconds latency) {
-    BenchAdmin admin(l);
+    test::FakeAdmin admin;
+    add_brokers(admin, l);
     discover::DiscoverOptions o;
     o.nameservers = {l.prefix + "2:9876", l.prefix + "3:9876"};
     o.target_version = "4.9.7";
     o.access.transport = "local";
-    auto factory = [latency](const std::string&, const std::string&) -> Result<std::unique_ptr<HostOps>> {
-        return std::unique_ptr<HostOps>(std::make_unique<BenchHost>(latency));
-    };
+    test::FakeFleet fleet;
+    add_hosts(fleet, l, o.nameservers, latency);
     const auto t0 = std::chrono::steady_clock::now();
-    auto inv = discover::discover(admin, factory, o);
+    auto inv = discover::discover(admin, admin, fleet.factory(), o);
     if (!inv) {
         std::fprintf(stderr, "discover failed: %s\n", inv.error().describe().c_str());
         return 1;
@@ -286,7 +229,7 @@ int main(int argc, char** argv) {
     int real_brokers = 200;
     std::string cli_bin = "build/src/rmq-upgrade";
     std::string sim = "build/sim/rmq-sim";
-    int latency_ms = 200;  // per HostOps call in the second in-memory run (0 = skip it)
+    int latency_ms = 200;  // per host call in the second in-memory run (0 = skip it)
     bool keep = false;  // --keep 1: leave the simulated cluster running (and discover's -v log) for a look
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];

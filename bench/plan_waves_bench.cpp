@@ -2,19 +2,18 @@
 // runs group k's master and group k-1's slave) and 50,000 topics, each on 2-4 groups (5% on one
 // group only), planned with parallel 20 and maxPerHost 1. Two figures:
 //   - plan_waves alone (the pure packer and its proofs, from a prepared WaveInput);
-//   - the whole make_plan with discovery answered by an in-memory AdminApi (inventory parsing,
-//     reconciliation, per-master topic configs, checks, waves, affected topics) plus rendering.
+//   - the whole make_plan with discovery answered by an in-memory AdminApi (the tests' FakeAdmin):
+//     inventory parsing, reconciliation, per-master topic configs, checks, waves, affected topics,
+//     plus rendering.
 // Usage: bench_plan_waves_bench [groups=1000] [topics=50000] [parallel=20]
-#include <sys/resource.h>
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <string>
+#include <vector>
 
+#include "bench_support.hpp"
 #include "rmqup/inventory/inventory.hpp"
 #include "rmqup/plan/plan_io.hpp"
 #include "rmqup/plan/planner.hpp"
@@ -22,47 +21,9 @@
 #include "rmqup/plan/waves.hpp"
 
 using namespace rmqup;
+using namespace rmqup::bench;
 
 namespace {
-
-class BenchAdmin final : public AdminApi {
-public:
-    rmq::ClusterInfo info;
-    std::map<std::string, rmq::TopicConfigTable> tables;  // master address -> topic configs
-
-    Result<rmq::ClusterInfo> cluster_info(const std::string&) override { return info; }
-    Result<rmq::RuntimeInfo> runtime_info(const std::string&) override {
-        rmq::RuntimeInfo ri;
-        ri.version_desc = "V4_8_0";
-        ri.commit_log_max_offset = 1 << 20;
-        ri.commit_log_disk_ratio = 0.4;
-        return ri;
-    }
-    Result<rmq::Properties> broker_config(const std::string&) override { return rmq::Properties{{"brokerPermission", "6"}}; }
-    Result<rmq::TopicConfigTable> all_topic_config(const std::string& addr) override {
-        auto it = tables.find(addr);
-        if (it == tables.end()) return rmq::TopicConfigTable{};
-        return it->second;
-    }
-    Result<rmq::ConsumeStats> consume_stats(const std::string&, const std::string&, const std::string&) override { return none(); }
-    Result<rmq::TopicRouteData> topic_route(const std::string&, const std::string&) override { return none(); }
-    Result<rmq::TopicList> all_topics(const std::string&) override { return none(); }
-    Result<rmq::TopicList> topics_by_cluster(const std::string&, const std::string&) override { return none(); }
-    Result<int> wipe_write_perm(const std::string&, const std::string&) override { return none(); }
-    Result<int> add_write_perm(const std::string&, const std::string&) override { return none(); }
-    Status update_broker_config(const std::string&, const rmq::Properties&) override { return none(); }
-    Result<rmq::TopicStatsTable> topic_stats(const std::string&, const std::string&) override { return none(); }
-    Result<rmq::ConsumerConnection> consumer_connections(const std::string&, const std::string&) override { return none(); }
-    Result<rmq::ProducerConnection> producer_connections(const std::string&, const std::string&) override { return none(); }
-    Result<std::int64_t> max_offset(const std::string&, const std::string&, int) override { return none(); }
-    Result<std::int64_t> min_offset(const std::string&, const std::string&, int) override { return none(); }
-    Result<std::int64_t> query_consumer_offset(const std::string&, const std::string&, const std::string&, int) override { return none(); }
-    Result<rmq::SendResult> send_message(const std::string&, const rmq::SendRequest&) override { return none(); }
-    Result<rmq::PullResult> pull_message(const std::string&, const rmq::PullRequest&) override { return none(); }
-
-private:
-    static Error none() { return make_error(ErrorKind::internal, "not used by the planner"); }
-};
 
 std::string ip(int host) { return "127." + std::to_string(1 + host / 250 / 250) + "." + std::to_string(1 + host / 250 % 250) + "." + std::to_string(1 + host % 250); }
 
@@ -74,22 +35,6 @@ std::vector<std::uint32_t> groups_of_topic(int t, int groups) {
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
-}
-
-double ms_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-double cpu_now_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
-
-double peak_rss_mb() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
 // The packer alone, from a WaveInput built here; returns its wall time.
@@ -108,7 +53,7 @@ double bench_packer(int groups, int topics, const Policy& policy, Waves& out) {
     return ms_since(t0);
 }
 
-std::string inventory_yaml(int groups, int parallel, BenchAdmin& admin) {
+std::string inventory_yaml(int groups, int parallel, test::FakeAdmin& admin) {
     std::string yaml = "cluster: BigCluster\ncurrentVersion: 4.8.0\ntargetVersion: 4.9.7\n"
                        "defaults: {currentHome: /opt/rocketmq-4.8.0, targetHome: /opt/rocketmq-4.9.7}\nhosts:\n";
     for (int h = 0; h < groups; ++h) yaml += "  - {name: h" + std::to_string(h) + ", address: " + ip(h) + "}\n";
@@ -124,25 +69,20 @@ std::string inventory_yaml(int groups, int parallel, BenchAdmin& admin) {
                 ", config: /conf/" + name + ".properties, storePathRootDir: /store/" + name + "}\n";
         yaml += "      - {brokerId: 1, role: SLAVE, address: '" + saddr + "', host: h" + std::to_string(sh) +
                 ", config: /conf/" + name + "-s.properties, storePathRootDir: /store/" + name + "-s}\n";
-        auto& data = admin.info.broker_addr_table[name];
-        data.cluster = "BigCluster";
-        data.broker_name = name;
-        data.broker_addrs = {{0, maddr}, {1, saddr}};
-        admin.info.cluster_addr_table["BigCluster"].push_back(name);
-        admin.tables[maddr];
+        add_group(admin, "BigCluster", name, maddr, saddr);
     }
     yaml += "policy: {parallel: " + std::to_string(parallel) + ", maxPerHost: 1}\n";
     return yaml;
 }
 
-void add_topics(BenchAdmin& admin, int groups, int topics) {
-    std::vector<std::string> master_of(groups);
-    for (int g = 0; g < groups; ++g) master_of[g] = admin.info.broker_addr_table["broker-" + std::to_string(g)].broker_addrs[0];
+void add_topics(test::FakeAdmin& admin, int groups, int topics) {
+    std::vector<rmq::TopicConfigTable*> table_of(groups);
+    for (int g = 0; g < groups; ++g) table_of[g] = &admin.find(ip(g) + ":10911")->topics;
     for (int t = 0; t < topics; ++t) {
         rmq::TopicConfig tc;
         tc.topic_name = "topic-" + std::to_string(t);
         tc.read_queue_nums = tc.write_queue_nums = 8;
-        for (auto g : groups_of_topic(t, groups)) admin.tables[master_of[g]].topic_config_table[tc.topic_name] = tc;
+        for (auto g : groups_of_topic(t, groups)) table_of[g]->topic_config_table[tc.topic_name] = tc;
     }
 }
 
@@ -167,7 +107,7 @@ int main(int argc, char** argv) {
     print_waves("plan_waves", packed);
     std::printf("plan_waves alone: %.1f ms; a proof: %s\n", pack_ms, packed.proofs.size() > 4 ? packed.proofs[4].c_str() : "-");
 
-    BenchAdmin admin;
+    test::FakeAdmin admin;
     const std::string yaml = inventory_yaml(groups, parallel, admin);
     add_topics(admin, groups, topics);
 

@@ -91,8 +91,8 @@ Status make_options(const DiscoverFlags& f, const GlobalOptions& g, discover::Di
     return ok_status();
 }
 
-discover::HostOpsFactory host_ops_factory(const discover::AccessDefaults& a) {
-    return [a](const std::string& name, const std::string& address) -> Result<std::unique_ptr<HostOps>> {
+discover::HostProbeFactory host_probe_factory(const discover::AccessDefaults& a) {
+    return [a](const std::string& name, const std::string& address) -> Result<std::unique_ptr<HostProbe>> {
         HostAccess access;
         access.name = name;
         access.address = address;
@@ -149,7 +149,7 @@ int run_discover(const DiscoverFlags& f, const GlobalOptions& g) {
     const std::chrono::milliseconds timeout(f.timeout_ms);
     net::RemotingClient client(client_options(timeout, std::move(acl).value()));
     net::RemotingAdmin admin(client, timeout);
-    auto inv = discover::discover(admin, host_ops_factory(options.access), options);
+    auto inv = discover::discover(admin, admin, host_probe_factory(options.access), options);
     if (!inv) return report_error(inv.error());
     if (auto st = write_output(f.output, discover::render_yaml(*inv)); !st) return report_error(st.error());
     return summarize(*inv, f.output);

@@ -2,10 +2,10 @@
 
 namespace rmqup {
 
-std::string redact(std::string text, std::initializer_list<const Secret*> secrets) {
-    for (const Secret* s : secrets) {
-        if (s == nullptr || s->empty()) continue;
-        const std::string& needle = s->reveal();
+std::string redact(std::string text, const std::vector<Secret>& secrets) {
+    for (const Secret& s : secrets) {
+        if (s.empty()) continue;
+        const std::string& needle = s.reveal();
         std::string::size_type pos = 0;
         while ((pos = text.find(needle, pos)) != std::string::npos) {
             text.replace(pos, needle.size(), Secret::masked());

@@ -1,4 +1,4 @@
-// The three stages of discover in order. Hosts are independent (each has its own HostOps, so its
+// The three stages of discover in order. Hosts are independent (each has its own HostProbe, so its
 // own SSH session), so they are read host_workers at a time; a cluster of hundreds of hosts is
 // bounded by the slowest logins, not by their sum.
 #include <algorithm>
@@ -11,13 +11,13 @@ namespace rmqup::discover {
 
 namespace {
 
-HostReading read_one(const HostOpsFactory& make_ops, const HostQuery& q) {
-    auto ops = make_ops(q.name, q.address);
-    if (ops) return read_host(**ops, q);
+HostReading read_one(const HostProbeFactory& make_probe, const HostQuery& q) {
+    auto probe = make_probe(q.name, q.address);
+    if (probe) return read_host(**probe, q);
     HostReading r;
     r.name = q.name;
     r.address = q.address;
-    r.error = std::move(ops).error().with("host " + q.name);
+    r.error = std::move(probe).error().with("host " + q.name);
     for (const auto& node : q.nodes) {
         NodeFacts f;
         f.query = node;
@@ -29,14 +29,15 @@ HostReading read_one(const HostOpsFactory& make_ops, const HostQuery& q) {
 
 }  // namespace
 
-Result<DiscoveredInventory> discover(AdminApi& admin, const HostOpsFactory& make_ops, const DiscoverOptions& options) {
-    auto cluster = read_cluster(admin, options.nameservers, options.cluster);
+Result<DiscoveredInventory> discover(NameServerAdmin& nameservers, BrokerAdmin& brokers, const HostProbeFactory& make_probe,
+                                     const DiscoverOptions& options) {
+    auto cluster = read_cluster(nameservers, brokers, options.nameservers, options.cluster);
     if (!cluster) return std::move(cluster).error();
     const std::vector<HostQuery> queries = host_queries(*cluster, options.nameservers, options.target_version);
     std::vector<HostReading> readings(queries.size());
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-        for (std::size_t i = next++; i < queries.size(); i = next++) readings[i] = read_one(make_ops, queries[i]);
+        for (std::size_t i = next++; i < queries.size(); i = next++) readings[i] = read_one(make_probe, queries[i]);
     };
     const std::size_t workers = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, options.host_workers)), 1,
                                                         std::max<std::size_t>(queries.size(), 1));

@@ -81,14 +81,14 @@ std::vector<std::string> compare_views(const std::vector<NameServerAnswer>& answ
     return out;
 }
 
-Result<ClusterReading> read_cluster(AdminApi& admin, const std::vector<std::string>& nameservers,
-                                    const std::string& cluster) {
-    if (nameservers.empty()) return make_error(ErrorKind::invalid_input, "no NameServer address given").with("option -n");
+Result<ClusterReading> read_cluster(NameServerAdmin& nameservers, BrokerAdmin& brokers,
+                                    const std::vector<std::string>& nameserver_addresses, const std::string& cluster) {
+    if (nameserver_addresses.empty()) return make_error(ErrorKind::invalid_input, "no NameServer address given").with("option -n");
     ClusterReading reading;
     std::string failures;
-    for (const auto& ns : nameservers) {
+    for (const auto& ns : nameserver_addresses) {
         NameServerAnswer a{ns, std::nullopt, std::nullopt};
-        auto info = admin.cluster_info(ns);
+        auto info = nameservers.cluster_info(ns);
         if (info) {
             a.info = std::move(info).value();
         } else {
@@ -117,10 +117,10 @@ Result<ClusterReading> read_cluster(AdminApi& admin, const std::vector<std::stri
         }
     }
     for (auto& [k, b] : union_members) {
-        auto runtime = admin.runtime_info(b.address);
+        auto runtime = brokers.runtime_info(b.address);
         if (runtime) b.runtime = std::move(runtime).value();
         else b.runtime_error = std::move(runtime).error().with("broker " + member_text(k, b.address));
-        auto config = admin.broker_config(b.address);
+        auto config = brokers.broker_config(b.address);
         if (config) b.config = std::move(config).value();
         else b.config_error = std::move(config).error().with("broker " + member_text(k, b.address));
         reading.brokers.push_back(std::move(b));

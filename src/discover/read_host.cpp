@@ -1,4 +1,4 @@
-// Stage 2 of discover: one host. Each node's process is the one listening on its port (HostOps::
+// Stage 2 of discover: one host. Each node's process is the one listening on its port (HostProbe::
 // identify, exactly as `plan` and `apply` find it); its -c file, home and Java come from that
 // process, never from a guess; the host facts then say which Java version that is and which
 // RocketMQ release each home (and each derived target home) holds.
@@ -34,7 +34,7 @@ std::string java_home_in_environ(const std::string& environ) {
 
 // The Java home a process runs with: its argv[0] "<home>/bin/java" (the JVM the scripts exec),
 // else JAVA_HOME in its environment (the scripts export the one they picked).
-void read_java_home(HostOps& ops, NodeFacts& f) {
+void read_java_home(HostProbe& ops, NodeFacts& f) {
     const std::string& args = f.identity->args;
     const std::string argv0 = args.substr(0, args.find(' '));
     const std::string suffix = "/bin/java";
@@ -49,7 +49,7 @@ void read_java_home(HostOps& ops, NodeFacts& f) {
     if (!f.java_home.empty()) f.java_home_source = "JAVA_HOME of pid " + std::to_string(f.identity->pid);
 }
 
-NodeFacts read_node(HostOps& ops, const HostQuery& q, const NodeQuery& node, std::optional<Error>& host_error) {
+NodeFacts read_node(HostProbe& ops, const HostQuery& q, const NodeQuery& node, std::optional<Error>& host_error) {
     NodeFacts f;
     f.query = node;
     ProcessSpec spec;
@@ -89,7 +89,7 @@ std::vector<std::string> versions_of(const NodeFacts& f, const std::vector<HomeF
 
 }  // namespace
 
-HostReading read_host(HostOps& ops, const HostQuery& q) {
+HostReading read_host(HostProbe& ops, const HostQuery& q) {
     HostReading r;
     r.name = q.name;
     r.address = q.address;

@@ -55,16 +55,6 @@ Result<rmq::TopicRouteData> RecordingAdmin::topic_route(const std::string& ns, c
     return r;
 }
 
-Result<rmq::TopicList> RecordingAdmin::all_topics(const std::string& ns) {
-    m_log.calls.push_back("all_topics " + ns);
-    return rmq::TopicList{};
-}
-
-Result<rmq::TopicList> RecordingAdmin::topics_by_cluster(const std::string& ns, const std::string& cluster) {
-    m_log.calls.push_back("topics_by_cluster " + ns + " " + cluster);
-    return rmq::TopicList{};
-}
-
 Result<int> RecordingAdmin::wipe_write_perm(const std::string& ns, const std::string& broker_name) {
     m_log.calls.push_back("wipe_write_perm " + ns + " " + broker_name);
     return 0;
@@ -117,11 +107,6 @@ Result<rmq::TopicConfigTable> RecordingAdmin::all_topic_config(const std::string
     return t;
 }
 
-Result<rmq::TopicStatsTable> RecordingAdmin::topic_stats(const std::string& broker, const std::string& topic) {
-    m_log.calls.push_back("topic_stats " + broker + " " + topic);
-    return rmq::TopicStatsTable{};
-}
-
 Result<rmq::ConsumeStats> RecordingAdmin::consume_stats(const std::string& broker, const std::string& group,
                                                         const std::string& topic) {
     m_log.calls.push_back("consume_stats " + broker + " " + group + " " + topic);
@@ -143,18 +128,6 @@ Result<rmq::ProducerConnection> RecordingAdmin::producer_connections(const std::
 Result<std::int64_t> RecordingAdmin::max_offset(const std::string& broker, const std::string& topic, int queue_id) {
     m_log.calls.push_back("max_offset " + broker + " " + topic + " " + std::to_string(queue_id));
     return std::int64_t{1};
-}
-
-Result<std::int64_t> RecordingAdmin::min_offset(const std::string& broker, const std::string& topic, int queue_id) {
-    m_log.calls.push_back("min_offset " + broker + " " + topic + " " + std::to_string(queue_id));
-    return std::int64_t{0};
-}
-
-Result<std::int64_t> RecordingAdmin::query_consumer_offset(const std::string& broker, const std::string& group,
-                                                           const std::string& topic, int queue_id) {
-    m_log.calls.push_back("query_consumer_offset " + broker + " " + group + " " + topic + " " +
-                          std::to_string(queue_id));
-    return std::int64_t{0};
 }
 
 Result<rmq::SendResult> RecordingAdmin::send_message(const std::string& broker, const rmq::SendRequest& msg) {

@@ -26,13 +26,6 @@ Result<std::optional<ProcessIdentity>> RecordingHostOps::identify(const ProcessS
     return std::optional<ProcessIdentity>{id};
 }
 
-Result<std::vector<int>> RecordingHostOps::find_pids(const ProcessSpec& spec) {
-    m_log.calls.push_back("[" + m_host + "] find_pids '" + spec.match + "'");
-    if (m_stopped[spec.match])
-        return std::vector<int>{};
-    return std::vector<int>{k_fake_pid};
-}
-
 Status RecordingHostOps::stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) {
     m_log.calls.push_back("[" + m_host + "] stop '" + spec.match + "' timeout " + std::to_string(timeout.count()) +
                           " ms" + (policy == KillPolicy::kill_after_term ? " then KILL" : ""));

@@ -9,26 +9,6 @@
 namespace rmqup::host_scripts {
 namespace {
 
-// awk program of find_processes. Fields: pid ppid stat args...; the match comes from the
-// environment (RMQUP_MATCH), never from awk's own argv.
-constexpr const char* k_find_awk =
-    "function hit_at_word_end(s, m,   i, c) {"
-    " while ((i = index(s, m)) > 0) {"
-    " c = substr(s, i + length(m), 1);"
-    " if (c == \"\" || c == \" \" || c == \"\\t\") return 1;"
-    " s = substr(s, i + 1) }"
-    " return 0 }"
-    " BEGIN { m = ENVIRON[\"RMQUP_MATCH\"]; n = 0 }"
-    " { n++; parent[$1] = $2; if ($3 ~ /Z/) next;"
-    " line = $0; sub(/^[ \\t]*[0-9]+[ \\t]+[0-9]+[ \\t]+[^ \\t]+[ \\t]*/, \"\", line);"
-    " if (m != \"\" && hit_at_word_end(line, m)) hit[$1] = 1 }"
-    " END { p = self; k = 0;"
-    " while (p != \"\" && p != \"0\" && k < 4096) { probe[p] = 1; p = parent[p]; k++ }"
-    " for (q in hit) { r = parent[q]; k = 0;"
-    " while (r != \"\" && r != \"0\" && k < 4096) { if (r in hit) inner[r] = 1; r = parent[r]; k++ } }"
-    " for (q in hit) if (!(q in probe) && !(q in inner)) print \"pid \" q;"
-    " if (n > 0) print \"probe-ok\" }";
-
 // True while the pid names a live (non-zombie) process: orphans are not always reaped at once.
 constexpr const char* k_alive_fn =
     "alive() { s=$(ps -o stat= -p \"$1\" 2>/dev/null) || return 1; case \"$s\" in *Z*|'') return 1;; esac; "
@@ -51,16 +31,6 @@ std::string dirname_of(const std::string& path) {
     return path.substr(0, slash);
 }
 
-std::string octal_escaped(const std::string& value) {
-    std::string out;
-    char buf[8];
-    for (unsigned char c : value) {
-        std::snprintf(buf, sizeof buf, "\\%03o", static_cast<unsigned>(c));
-        out += buf;
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string seconds_text(std::chrono::milliseconds d) {
@@ -68,11 +38,6 @@ std::string seconds_text(std::chrono::milliseconds d) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%lld.%03lld", ms / 1000, ms % 1000);
     return buf;
-}
-
-std::string find_processes(const std::string& match) {
-    return "RMQUP_MATCH=\"$(printf '" + octal_escaped(match) + "')\"; export RMQUP_MATCH; " +
-           "ps -ww -eo pid=,ppid=,stat=,args= | awk -v self=\"$$\" " + shell_quote(k_find_awk);
 }
 
 // "echo gone", after `sleep linger` when linger is set (see signal_and_wait).

@@ -87,38 +87,6 @@ Result<ExecResult> ShellHostOps::run(const std::string& command, std::chrono::mi
     return r;
 }
 
-Result<std::vector<int>> ShellHostOps::find_by_match(const std::string& match) {
-    if (trim(match).empty()) {
-        return make_error(ErrorKind::invalid_input, "empty process match text would match every process");
-    }
-    auto r = run(host_scripts::find_processes(match), m_options.command_timeout);
-    if (!r.ok()) return std::move(r).error().with("find processes matching '" + match + "'");
-    std::vector<int> pids;
-    bool complete = false;
-    std::istringstream lines(r->out);
-    std::string line;
-    while (std::getline(lines, line)) {
-        line = trim(line);
-        if (line == "probe-ok") {
-            complete = true;
-        } else if (line.rfind("pid ", 0) == 0) {
-            try {
-                pids.push_back(std::stoi(line.substr(4)));
-            } catch (const std::exception&) {
-                return make_error(ErrorKind::protocol, "unexpected process probe line '" + line + "'");
-            }
-        }
-    }
-    // Without the sentinel ps or awk did not run: "no process" would be a lie that leads to
-    // starting a second broker on the same store.
-    if (!complete) {
-        Error e = make_error(ErrorKind::protocol, "process probe printed no result (is ps/awk available?)");
-        e.remark = trim(r->err);
-        return std::move(e).with(m_shell.describe());
-    }
-    return pids;
-}
-
 namespace {
 // ip when it is a literal address (a host name: "" = every listener of the port is looked at).
 std::string literal_ip(const std::string& ip) {
@@ -213,12 +181,6 @@ Result<std::optional<ProcessIdentity>> ShellHostOps::identify_in(const ProcessSp
     id.config_matches = spec.config_path.empty() || (!id.config_path.empty() && id.config_path == probe.spec_config);
     id.home_matches = spec.home.empty() || (!id.home.empty() && id.home == probe.spec_home);
     return std::optional<ProcessIdentity>{std::move(id)};
-}
-
-Result<std::vector<int>> ShellHostOps::find_pids(const ProcessSpec& spec) {
-    auto r = find_by_match(spec.match);
-    if (!r.ok()) return std::move(r).error().with(subject(spec));
-    return r;
 }
 
 Status ShellHostOps::stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) {

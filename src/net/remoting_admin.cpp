@@ -56,16 +56,6 @@ Result<rmq::TopicRouteData> RemotingAdmin::topic_route(const std::string& ns, co
     return topic_route_reply(m_client.call(ns, reqs::get_route_info_by_topic(topic), m_timeout), ns);
 }
 
-Result<rmq::TopicList> RemotingAdmin::all_topics(const std::string& ns) {
-    return body_reply(m_client.call(ns, reqs::get_all_topic_list(), m_timeout),
-                      rmq::code::get_all_topic_list_from_nameserver, ns, &rmq::decode_topic_list);
-}
-
-Result<rmq::TopicList> RemotingAdmin::topics_by_cluster(const std::string& ns, const std::string& cluster) {
-    return body_reply(m_client.call(ns, reqs::get_topics_by_cluster(cluster), m_timeout),
-                      rmq::code::get_topics_by_cluster, ns, &rmq::decode_topic_list);
-}
-
 Result<int> RemotingAdmin::wipe_write_perm(const std::string& ns, const std::string& broker_name) {
     return header_reply(m_client.call(ns, reqs::wipe_write_perm_of_broker(broker_name), m_timeout),
                         rmq::code::wipe_write_perm_of_broker, ns, &reqs::parse_wipe_topic_count);
@@ -106,11 +96,6 @@ Result<rmq::TopicConfigTable> RemotingAdmin::all_topic_config(const std::string&
                       broker, &rmq::decode_topic_config_table);
 }
 
-Result<rmq::TopicStatsTable> RemotingAdmin::topic_stats(const std::string& broker, const std::string& topic) {
-    return body_reply(m_client.call(broker, reqs::get_topic_stats_info(topic), m_timeout),
-                      rmq::code::get_topic_stats_info, broker, &rmq::decode_topic_stats);
-}
-
 Result<rmq::ConsumeStats> RemotingAdmin::consume_stats(const std::string& broker, const std::string& group,
                                                        const std::string& topic) {
     return body_reply(m_client.call(broker, reqs::get_consume_stats(group, topic), m_timeout),
@@ -132,18 +117,6 @@ Result<rmq::ProducerConnection> RemotingAdmin::producer_connections(const std::s
 Result<std::int64_t> RemotingAdmin::max_offset(const std::string& broker, const std::string& topic, int queue_id) {
     return header_reply(m_client.call(broker, reqs::get_max_offset(rmq::MessageQueue{topic, "", queue_id}), m_timeout),
                         rmq::code::get_max_offset, broker, &reqs::parse_offset);
-}
-
-Result<std::int64_t> RemotingAdmin::min_offset(const std::string& broker, const std::string& topic, int queue_id) {
-    return header_reply(m_client.call(broker, reqs::get_min_offset(rmq::MessageQueue{topic, "", queue_id}), m_timeout),
-                        rmq::code::get_min_offset, broker, &reqs::parse_offset);
-}
-
-Result<std::int64_t> RemotingAdmin::query_consumer_offset(const std::string& broker, const std::string& group,
-                                                          const std::string& topic, int queue_id) {
-    return header_reply(
-        m_client.call(broker, reqs::query_consumer_offset(group, rmq::MessageQueue{topic, "", queue_id}), m_timeout),
-        rmq::code::query_consumer_offset, broker, &reqs::parse_offset);
 }
 
 Result<rmq::SendResult> RemotingAdmin::send_message(const std::string& broker, const rmq::SendRequest& msg) {

@@ -35,7 +35,7 @@ void add_connections(ClientCensus& census, ClientGroupKind kind, const std::stri
 
 }  // namespace
 
-ClientCensus take_census(AdminApi& admin, const std::vector<std::string>& master_addresses,
+ClientCensus take_census(BrokerAdmin& admin, const std::vector<std::string>& master_addresses,
                          const std::vector<std::string>& producer_groups) {
     ClientCensus census;
     std::set<std::string> seen;

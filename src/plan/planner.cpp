@@ -83,7 +83,7 @@ Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest&
     const bool live = admin && !req.offline;
     view.live = live;
     if (live) {
-        check_cluster(inv, *admin, req, view, nodes, findings);
+        check_cluster(inv, *admin, *admin, req, view, nodes, findings);
         check_broker_modes(inv, *admin, view, nodes, findings);
         load_topics(*admin, view, findings);
         check_topics(inv, *admin, view, req, findings);

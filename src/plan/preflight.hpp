@@ -63,14 +63,14 @@ bool is_acl_refusal(const Error& err);
 ClusterView make_view(const Inventory& inv);
 
 // NameServer reconciliation, broker runtime/perm, versions (skips nodes already at target).
-void check_cluster(const Inventory& inv, AdminApi& admin, const PlanRequest& req, ClusterView& view,
-                   std::vector<PlanNode>& nodes, Findings& findings);
+void check_cluster(const Inventory& inv, NameServerAdmin& nameservers, BrokerAdmin& brokers, const PlanRequest& req,
+                   ClusterView& view, std::vector<PlanNode>& nodes, Findings& findings);
 
 // Reads every master's topic config into view.topics (one request per master).
-void load_topics(AdminApi& admin, ClusterView& view, Findings& findings);
+void load_topics(BrokerAdmin& admin, ClusterView& view, Findings& findings);
 
 // single-group-topic, orderly-topic, single-queue-topic, consumer-lag.
-void check_topics(const Inventory& inv, AdminApi& admin, const ClusterView& view, const PlanRequest& req,
+void check_topics(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
                   Findings& findings);
 
 // Fills topics_losing_writable of master nodes from the batches (topics whose every writable
@@ -81,13 +81,13 @@ void mark_topics_losing_writable(const ClusterView& view, const Inventory& inv,
 
 // broker-mode (DLedger, controller, TLS), role-mismatch (live brokerRole/brokerId) and acl-account
 // (admin rights where ACL is on): what the engine's steps assume about each broker.
-void check_broker_modes(const Inventory& inv, AdminApi& admin, const ClusterView& view,
+void check_broker_modes(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view,
                         const std::vector<PlanNode>& nodes, Findings& findings);
 
 // probe-topic: the verify step's probe topic exists with a writable and readable queue 0 on every
 // master it will probe, and (ACL on) the account may send and pull it: one probe round trip.
 // created_at tags the probe messages.
-void check_probe_topic(const Inventory& inv, AdminApi& admin, const ClusterView& view,
+void check_probe_topic(const Inventory& inv, MessageProbe& probe, const ClusterView& view,
                        const std::vector<PlanNode>& nodes, const std::string& created_at, Findings& findings);
 
 // 5x-replicas, live: a 4.x SYNC_MASTER group going to 5.x gets totalReplicas (master + its live
@@ -98,17 +98,17 @@ void settle_5x_replicas(const Inventory& inv, const ClusterView& view, std::vect
 // acl-v2: ACL 1.0 going to a release that no longer reads aclEnable (5.3.3+) gets the ACL 2.0
 // settings as overrides, or blocks. acl-clients: where the restart switches aclEnable on, the
 // client census against the plain_acl.yml that will be live (docs/plan.md).
-void check_acl_transitions(const Inventory& inv, AdminApi& admin, const ClusterView& view, const PlanRequest& req,
+void check_acl_transitions(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
                            std::vector<PlanNode>& nodes, Findings& findings);
 
 // Checks that need only the inventory: target older than current (offline), 5.x replica settings
 // (offline; live plans settle them in settle_5x_replicas).
 void check_inventory(const Inventory& inv, const ClusterView& view, Findings& findings);
 
-// Host checks through HostOps: reachable, every node identified, Java, homes, log folders, free
+// Host checks through HostProbe: reachable, every node identified, Java, homes, log folders, free
 // disk, snapshots, ACL files. A broker found running with --enable-proxy keeps it: the default
 // start commands of its node get " --enable-proxy" (a custom brokerStart without it is an error).
-void check_hosts(const Inventory& inv, std::vector<PlanNode>& nodes, const HostOpsProvider& provider,
+void check_hosts(const Inventory& inv, std::vector<PlanNode>& nodes, const HostProbeProvider& provider,
                  const PlanRequest& req, Findings& findings);
 
 // RocketMQ's own topics (TBW102, RMQ_SYS_*, %RETRY%/%DLQ%, <cluster>_REPLY_TOPIC, the cluster and

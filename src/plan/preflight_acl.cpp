@@ -275,7 +275,7 @@ void report_clients(const ClientVerdict& v, const ClientCensus& census, const st
                      " covered by globalWhiteRemoteAddresses; " + list_some(notes, 4));
 }
 
-void check_switch_on(const Inventory& inv, AdminApi& admin, const ClusterView& view, const PlanRequest& req,
+void check_switch_on(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
                      const std::vector<const PlanNode*>& switching, Findings& findings) {
     auto target = RmqVersion::parse(inv.target_version);
     std::vector<std::string> names;
@@ -296,7 +296,7 @@ void check_switch_on(const Inventory& inv, AdminApi& admin, const ClusterView& v
 
 }  // namespace
 
-void check_acl_transitions(const Inventory& inv, AdminApi& admin, const ClusterView& view, const PlanRequest& req,
+void check_acl_transitions(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
                            std::vector<PlanNode>& nodes, Findings& findings) {
     auto target = RmqVersion::parse(inv.target_version);
     if (!target) return;

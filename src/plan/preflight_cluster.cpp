@@ -108,7 +108,7 @@ void unanswered(const std::string& who, const PlanNode& node, const char* reques
 }
 
 // Runtime info and config of one broker into the view; version, disk and permission findings.
-void check_broker(const RmqVersion* target, AdminApi& admin, const PlanRequest& req, PlanNode& node,
+void check_broker(const RmqVersion* target, BrokerAdmin& admin, const PlanRequest& req, PlanNode& node,
                   ClusterView& view, std::map<std::string, std::vector<std::string>>& versions, Findings& findings) {
     std::string who = node.broker_name + "@" + std::to_string(node.broker_id);
     auto rt = admin.runtime_info(node.address);
@@ -152,7 +152,7 @@ void check_broker(const RmqVersion* target, AdminApi& admin, const PlanRequest& 
 }
 
 // NameServer reconciliation: every NameServer holds its own table, so each one must agree.
-void check_nameservers(const Inventory& inv, AdminApi& admin, Findings& findings) {
+void check_nameservers(const Inventory& inv, NameServerAdmin& admin, Findings& findings) {
     std::optional<std::pair<std::string, std::map<std::string, std::map<std::int64_t, std::string>>>> first;
     bool disagree_reported = false;
     for (const auto& ns : inv.nameservers) {
@@ -196,13 +196,14 @@ bool is_acl_refusal(const Error& err) {
            err.remark.find("org.apache.rocketmq.acl.common.AclException") != std::string::npos;
 }
 
-void check_cluster(const Inventory& inv, AdminApi& admin, const PlanRequest& req, ClusterView& view,
+void check_cluster(const Inventory& inv, NameServerAdmin& nameservers, BrokerAdmin& brokers, const PlanRequest& req,
+                   ClusterView& view,
                    std::vector<PlanNode>& nodes, Findings& findings) {
-    check_nameservers(inv, admin, findings);
+    check_nameservers(inv, nameservers, findings);
     auto target = RmqVersion::parse(inv.target_version);
     std::map<std::string, std::vector<std::string>> versions;  // version -> brokers
     for (auto& node : nodes) {
-        if (node.kind == NodeKind::broker) check_broker(target ? &*target : nullptr, admin, req, node, view, versions, findings);
+        if (node.kind == NodeKind::broker) check_broker(target ? &*target : nullptr, brokers, req, node, view, versions, findings);
     }
     if (versions.size() > 1) {
         std::vector<std::string> parts;

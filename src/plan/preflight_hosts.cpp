@@ -1,4 +1,4 @@
-// Host checks through HostOps: reachable, every node identified by its listening socket, the Java
+// Host checks through HostProbe: reachable, every node identified by its listening socket, the Java
 // the start scripts will pick, the target (and current) home as the start uses it, log folders,
 // free disk, leftover config snapshots and ACL files.
 #include <map>
@@ -15,7 +15,7 @@ namespace {
 
 struct HostContext {
     const InvHost& host;
-    HostOps& ops;
+    HostProbe& ops;
     std::vector<const PlanNode*> nodes;
     Findings& findings;
     std::set<std::string>& proxied;  // ids of brokers running with --enable-proxy
@@ -142,7 +142,7 @@ std::optional<ProcessIdentity> check_identity(const HostContext& h, const PlanNo
     return id;
 }
 
-bool acl_enabled(HostOps& ops, const std::string& config_path) {
+bool acl_enabled(HostProbe& ops, const std::string& config_path) {
     if (config_path.empty()) return false;
     auto text = ops.read_file(config_path);
     if (!text) return false;
@@ -235,7 +235,7 @@ void check_host(const HostContext& h, const Inventory& inv, const PlanRequest& r
 
 }  // namespace
 
-void check_hosts(const Inventory& inv, std::vector<PlanNode>& nodes, const HostOpsProvider& provider,
+void check_hosts(const Inventory& inv, std::vector<PlanNode>& nodes, const HostProbeProvider& provider,
                  const PlanRequest& req, Findings& findings) {
     std::set<std::string> proxied;
     for (const auto& host : inv.hosts) {

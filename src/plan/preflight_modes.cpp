@@ -82,7 +82,7 @@ void check_roles(const Inventory& inv, const ClusterView& view, Findings& findin
 
 // Where ACL is on, the account must be an admin on every master: UPDATE_BROKER_CONFIG is
 // admin-only (Permission.ADMIN_CODE). An empty update changes nothing and proves it.
-void check_acl_admin(AdminApi& admin, const std::vector<PlanNode>& nodes, const ClusterView& view, Findings& findings) {
+void check_acl_admin(BrokerAdmin& admin, const std::vector<PlanNode>& nodes, const ClusterView& view, Findings& findings) {
     for (const auto& n : nodes) {
         if (n.kind != NodeKind::broker || n.broker_id != 0 || n.skip || !live_flag(view, n.address, "aclEnable")) continue;
         auto probe = admin.update_broker_config(n.address, {});
@@ -103,7 +103,7 @@ void check_acl_admin(AdminApi& admin, const std::vector<PlanNode>& nodes, const 
 
 }  // namespace
 
-void check_broker_modes(const Inventory& inv, AdminApi& admin, const ClusterView& view,
+void check_broker_modes(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view,
                         const std::vector<PlanNode>& nodes, Findings& findings) {
     check_replication_mode(inv, view, findings);
     check_tls(nodes, view, findings);

@@ -33,7 +33,7 @@ const TopicPlacement* placement_on(const ClusterView& view, const std::string& t
 }
 
 // One probe round trip as the verify step does it: send to queue 0, pull it back.
-Status probe_round_trip(AdminApi& admin, const PlanNode& n, const std::string& topic, const std::string& created_at) {
+Status probe_round_trip(MessageProbe& probe, const PlanNode& n, const std::string& topic, const std::string& created_at) {
     const std::string uniq = "rmqup-plan-probe-" + n.broker_name + "-" + created_at;
     rmq::SendRequest msg;
     msg.producer_group = k_probe_group;
@@ -44,7 +44,7 @@ Status probe_round_trip(AdminApi& admin, const PlanNode& n, const std::string& t
     msg.properties["WAIT"] = "true";
     msg.body = "rmq-upgrade plan probe " + uniq;
     msg.broker_name = n.broker_name;
-    auto sent = admin.send_message(n.address, msg);
+    auto sent = probe.send_message(n.address, msg);
     if (!sent) return std::move(sent).error().with("probe send");
     rmq::PullRequest pull;
     pull.consumer_group = k_probe_group;
@@ -52,7 +52,7 @@ Status probe_round_trip(AdminApi& admin, const PlanNode& n, const std::string& t
     pull.queue_id = 0;
     pull.queue_offset = sent->queue_offset;
     pull.max_msg_nums = 1;
-    auto got = admin.pull_message(n.address, pull);
+    auto got = probe.pull_message(n.address, pull);
     if (!got) return std::move(got).error().with("probe pull");
     return ok_status();
 }
@@ -74,7 +74,7 @@ void check_missing(const Inventory& inv, const ClusterView& view, const PlanNode
 
 }  // namespace
 
-void check_probe_topic(const Inventory& inv, AdminApi& admin, const ClusterView& view,
+void check_probe_topic(const Inventory& inv, MessageProbe& probe, const ClusterView& view,
                        const std::vector<PlanNode>& nodes, const std::string& created_at, Findings& findings) {
     if (!inv.policy.probe_topic || inv.policy.probe_topic->empty()) return;
     const std::string& topic = *inv.policy.probe_topic;
@@ -101,7 +101,7 @@ void check_probe_topic(const Inventory& inv, AdminApi& admin, const ClusterView&
         }
         if (!live_flag(view, n.address, "aclEnable")) continue;
         // With ACL on, only the broker knows whether the account may send and pull: ask it.
-        auto s = probe_round_trip(admin, n, topic, created_at);
+        auto s = probe_round_trip(probe, n, topic, created_at);
         if (!s) {
             const Error& e = s.error();
             findings.add(is_acl_refusal(e) ? "acl-account" : "probe-topic", Severity::error, who_of(n),

@@ -40,7 +40,7 @@ bool is_system_topic(const std::string& topic, const ClusterView& view, const In
     return inv.policy.probe_topic && topic == *inv.policy.probe_topic;
 }
 
-void load_topics(AdminApi& admin, ClusterView& view, Findings& findings) {
+void load_topics(BrokerAdmin& admin, ClusterView& view, Findings& findings) {
     for (std::uint32_t g = 0; g < view.groups.size(); ++g) {
         const auto& addr = view.master_address[g];
         if (addr.empty()) continue;
@@ -70,7 +70,7 @@ std::int64_t lag_of(const rmq::ConsumeStats& stats) {
 
 }  // namespace
 
-void check_topics(const Inventory& inv, AdminApi& admin, const ClusterView& view, const PlanRequest& req,
+void check_topics(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
                   Findings& findings) {
     std::vector<std::vector<std::string>> single_group(view.groups.size()), orderly(view.groups.size());
     std::vector<std::string> single_queue;

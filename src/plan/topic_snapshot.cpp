@@ -14,7 +14,7 @@ auto key(const TopicSnapshotEntry& e) { return std::tie(e.topic, e.broker_name);
 
 }  // namespace
 
-Result<TopicSnapshot> take_topic_snapshot(AdminApi& admin, const std::vector<MasterRef>& masters,
+Result<TopicSnapshot> take_topic_snapshot(BrokerAdmin& admin, const std::vector<MasterRef>& masters,
                                           const std::string& cluster, const std::string& taken_at) {
     TopicSnapshot snap;
     snap.cluster = cluster;

@@ -25,14 +25,7 @@ const std::regex& secret_setting() {
 }  // namespace
 
 std::string redact_command(std::string command, const std::vector<Secret>& secrets) {
-    for (const auto& s : secrets) {
-        if (s.empty()) continue;
-        for (auto at = command.find(s.reveal()); at != std::string::npos; at = command.find(s.reveal(), at)) {
-            command.replace(at, s.reveal().size(), Secret::masked());
-            at += Secret::masked().size();
-        }
-    }
-    return std::regex_replace(command, secret_setting(), "$1" + std::string(Secret::masked()));
+    return std::regex_replace(redact(std::move(command), secrets), secret_setting(), "$1" + std::string(Secret::masked()));
 }
 
 LoggingShell::LoggingShell(std::unique_ptr<RemoteShell> inner, std::vector<Secret> secrets)

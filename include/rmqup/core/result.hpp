@@ -4,6 +4,7 @@
 #include <cassert>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -53,6 +54,13 @@ class [[nodiscard]] Result {
 public:
     Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
     Result(Error error) : m_v(std::in_place_index<1>, std::move(error)) {}
+    // From a Result of a type that converts to T (a pointer or unique_ptr to a derived class), so a
+    // HostOps* provider serves where a HostProbe* one is asked for.
+    template <typename U>
+        requires(!std::is_same_v<U, T> && std::is_convertible_v<U, T>)
+    Result(Result<U> other)
+        : m_v(other.ok() ? std::variant<T, Error>(std::in_place_index<0>, T(std::move(other).value()))
+                         : std::variant<T, Error>(std::in_place_index<1>, std::move(other).error())) {}
 
     bool ok() const { return m_v.index() == 0; }
     explicit operator bool() const { return ok(); }

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rmqup {
 
@@ -21,7 +22,8 @@ private:
     std::string m_value;
 };
 
-// Replaces every occurrence of each non-empty secret in text with "******".
-std::string redact(std::string text, std::initializer_list<const Secret*> secrets);
+// text with every occurrence of each non-empty secret replaced by "******" (LoggingShell's
+// redact_command adds the values of secret-looking settings).
+std::string redact(std::string text, const std::vector<Secret>& secrets);
 
 }  // namespace rmqup

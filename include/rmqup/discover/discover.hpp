@@ -1,8 +1,9 @@
 // `rmq-upgrade discover`: the inventory of a live cluster (docs/discover.md). Three stages, each
 // testable alone: read the cluster (every NameServer's cluster info, every broker's runtime info
-// and config, through AdminApi), read the hosts (the process listening on each node's port, its
-// config, home, Java and store, through HostOps), and build a reviewable inventory whose every value
-// is marked discovered, assumed or a placeholder that `validate` refuses until it is filled.
+// and config, through NameServerAdmin and BrokerAdmin), read the hosts (the process listening on
+// each node's port, its config, home, Java and store, through HostProbe: discover changes nothing),
+// and build a reviewable inventory whose every value is marked discovered, assumed or a
+// placeholder that `validate` refuses until it is filled.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "rmqup/admin/admin_api.hpp"
+#include "rmqup/admin/broker_admin.hpp"
+#include "rmqup/admin/nameserver_admin.hpp"
 #include "rmqup/core/result.hpp"
-#include "rmqup/hostops/host_ops.hpp"
+#include "rmqup/hostops/host_probe.hpp"
 #include "rmqup/remoting/model.hpp"
 
 namespace rmqup::discover {
@@ -46,7 +48,7 @@ Noted assumed_value(std::string value, std::string note);
 // "<FILL IN: what>": never an absolute path nor a version, so `validate` refuses it (file:line).
 Noted placeholder_value(const std::string& what, std::string note);
 
-// ---- Stage 1: the cluster as the NameServers and brokers tell it (AdminApi) ----
+// ---- Stage 1: the cluster as the NameServers and brokers tell it ----
 
 struct NameServerAnswer {
     std::string address;
@@ -75,13 +77,13 @@ struct ClusterReading {
 // Asks every NameServer for its cluster info and every broker of `cluster` (empty: the only cluster
 // the NameServers list) for runtime info and config. Fails with unreachable when no NameServer
 // answered, invalid_input when the cluster is unknown or several exist and none was chosen.
-Result<ClusterReading> read_cluster(AdminApi& admin, const std::vector<std::string>& nameservers,
-                                    const std::string& cluster);
+Result<ClusterReading> read_cluster(NameServerAdmin& nameservers, BrokerAdmin& brokers,
+                                    const std::vector<std::string>& nameserver_addresses, const std::string& cluster);
 
 // The differences between the NameServers' views of `cluster`, in words (empty when they agree).
 std::vector<std::string> compare_views(const std::vector<NameServerAnswer>& answers, const std::string& cluster);
 
-// ---- Stage 2: one host as its kernel and files tell it (HostOps) ----
+// ---- Stage 2: one host as its kernel and files tell it (HostProbe) ----
 
 // One node a host is asked about.
 struct NodeQuery {
@@ -122,7 +124,7 @@ struct HostReading {
 // Identifies every node's process by its listening port (the identification `apply` uses), reads
 // its config file and Java home, then the host facts (Java version, homes, derived target homes).
 // Never fails: problems are kept per node or per host for the inventory's placeholders.
-HostReading read_host(HostOps& ops, const HostQuery& query);
+HostReading read_host(HostProbe& probe, const HostQuery& query);
 
 // ---- Stage 3: the inventory (pure) ----
 
@@ -218,11 +220,13 @@ DiscoveredInventory build_inventory(const ClusterReading& cluster, const std::ve
 // "# assumed: ..." / "# placeholder: ...", disagreements and warnings in a header comment.
 std::string render_yaml(const DiscoveredInventory& inventory);
 
-// Makes the HostOps of one host (name, address); the caller's transport and credentials.
-using HostOpsFactory = std::function<Result<std::unique_ptr<HostOps>>(const std::string& name, const std::string& address)>;
+// Makes the HostProbe of one host (name, address); the caller's transport and credentials.
+using HostProbeFactory =
+    std::function<Result<std::unique_ptr<HostProbe>>(const std::string& name, const std::string& address)>;
 
-// The three stages: the cluster through admin (sequentially), then the hosts, options.host_workers
-// at a time (each through its own HostOps), then the inventory. Fails only as read_cluster does.
-Result<DiscoveredInventory> discover(AdminApi& admin, const HostOpsFactory& make_ops, const DiscoverOptions& options);
+// The three stages: the cluster (sequentially), then the hosts, options.host_workers at a time
+// (each through its own HostProbe), then the inventory. Fails only as read_cluster does.
+Result<DiscoveredInventory> discover(NameServerAdmin& nameservers, BrokerAdmin& brokers, const HostProbeFactory& make_probe,
+                                     const DiscoverOptions& options);
 
 }  // namespace rmqup::discover

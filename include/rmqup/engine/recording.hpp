@@ -25,23 +25,17 @@ public:
 
     Result<rmq::ClusterInfo> cluster_info(const std::string& ns) override;
     Result<rmq::TopicRouteData> topic_route(const std::string& ns, const std::string& topic) override;
-    Result<rmq::TopicList> all_topics(const std::string& ns) override;
-    Result<rmq::TopicList> topics_by_cluster(const std::string& ns, const std::string& cluster) override;
     Result<int> wipe_write_perm(const std::string& ns, const std::string& broker_name) override;
     Result<int> add_write_perm(const std::string& ns, const std::string& broker_name) override;
     Result<rmq::RuntimeInfo> runtime_info(const std::string& broker) override;
     Result<rmq::Properties> broker_config(const std::string& broker) override;
     Status update_broker_config(const std::string& broker, const rmq::Properties& kv) override;
     Result<rmq::TopicConfigTable> all_topic_config(const std::string& broker) override;
-    Result<rmq::TopicStatsTable> topic_stats(const std::string& broker, const std::string& topic) override;
     Result<rmq::ConsumeStats> consume_stats(const std::string& broker, const std::string& group,
                                             const std::string& topic) override;
     Result<rmq::ConsumerConnection> consumer_connections(const std::string& broker, const std::string& group) override;
     Result<rmq::ProducerConnection> producer_connections(const std::string& broker, const std::string& group) override;
     Result<std::int64_t> max_offset(const std::string& broker, const std::string& topic, int queue_id) override;
-    Result<std::int64_t> min_offset(const std::string& broker, const std::string& topic, int queue_id) override;
-    Result<std::int64_t> query_consumer_offset(const std::string& broker, const std::string& group,
-                                               const std::string& topic, int queue_id) override;
     Result<rmq::SendResult> send_message(const std::string& broker, const rmq::SendRequest& msg) override;
     Result<rmq::PullResult> pull_message(const std::string& broker, const rmq::PullRequest& req) override;
 
@@ -62,7 +56,6 @@ public:
     RecordingHostOps(std::string host, const Plan& plan, CallLog& log, RecordingAdmin* admin);
 
     Result<std::optional<ProcessIdentity>> identify(const ProcessSpec& spec) override;
-    Result<std::vector<int>> find_pids(const ProcessSpec& spec) override;
     Status stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) override;
     Result<int> start(const ProcessSpec& spec) override;
     Result<bool> abort_marker_present(const ProcessSpec& spec) override;

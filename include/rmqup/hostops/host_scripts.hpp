@@ -1,6 +1,5 @@
 // The POSIX sh snippets ShellHostOps runs on a host, rendered from typed values. Every value is
-// shell-quoted; the process match text is passed octal-encoded so that no probe process carries it
-// in its own command line.
+// shell-quoted.
 #pragma once
 
 #include <chrono>
@@ -10,11 +9,6 @@
 #include "rmqup/hostops/host_ops.hpp"
 
 namespace rmqup::host_scripts {
-
-// Lists the innermost live processes whose command line contains match, ended by a space or the
-// line end: prints "pid <N>" lines and a final "probe-ok". Excludes the probe and its ancestors,
-// zombies, and any matching process that has a matching descendant (the sh wrappers of a JVM).
-std::string find_processes(const std::string& match);
 
 // Sends signal ("TERM"/"KILL") to pid, then polls every interval until it is gone (prints "gone")
 // or max_polls polls have passed (prints "alive").

@@ -16,10 +16,6 @@ public:
         std::lock_guard<std::mutex> lock(m_mu);
         return m_inner->identify(spec);
     }
-    Result<std::vector<int>> find_pids(const ProcessSpec& spec) override {
-        std::lock_guard<std::mutex> lock(m_mu);
-        return m_inner->find_pids(spec);
-    }
     Status stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) override {
         std::lock_guard<std::mutex> lock(m_mu);
         return m_inner->stop(spec, timeout, policy);

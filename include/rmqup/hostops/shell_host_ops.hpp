@@ -32,7 +32,6 @@ public:
     RemoteShell& shell() { return m_shell; }
 
     Result<std::optional<ProcessIdentity>> identify(const ProcessSpec& spec) override;
-    Result<std::vector<int>> find_pids(const ProcessSpec& spec) override;
     Status stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) override;
     Result<int> start(const ProcessSpec& spec) override;
     Result<bool> abort_marker_present(const ProcessSpec& spec) override;
@@ -45,7 +44,6 @@ public:
 private:
     // Runs command; a non-zero exit becomes ErrorKind::rejected with stderr as the remark.
     Result<ExecResult> run(const std::string& command, std::chrono::milliseconds timeout);
-    Result<std::vector<int>> find_by_match(const std::string& match);
     Result<bool> yes_no(const std::string& command);
     // identify() once the probe ran: the one readable owner of spec.address's port, resolved.
     Result<std::optional<ProcessIdentity>> identify_in(const ProcessSpec& spec, const ListenerProbe& probe,

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "rmqup/admin/admin_api.hpp"
+#include "rmqup/admin/broker_admin.hpp"
 #include "rmqup/core/result.hpp"
 
 namespace rmqup {
@@ -32,7 +32,7 @@ struct ClientCensus {
 
 // Consumer groups are found from %RETRY%<group> topics on the masters; producer groups cannot be
 // listed through the admin protocol, so they are asked only when named in producer_groups.
-ClientCensus take_census(AdminApi& admin, const std::vector<std::string>& master_addresses,
+ClientCensus take_census(BrokerAdmin& admin, const std::vector<std::string>& master_addresses,
                          const std::vector<std::string>& producer_groups);
 
 std::string census_to_text(const ClientCensus& census);
@@ -89,7 +89,7 @@ struct MasterRef {
 };
 
 // Reads every master's topic config (one request per master, not one per topic).
-Result<TopicSnapshot> take_topic_snapshot(AdminApi& admin, const std::vector<MasterRef>& masters,
+Result<TopicSnapshot> take_topic_snapshot(BrokerAdmin& admin, const std::vector<MasterRef>& masters,
                                           const std::string& cluster, const std::string& taken_at);
 
 std::string snapshot_to_json(const TopicSnapshot& snap);

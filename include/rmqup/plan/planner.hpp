@@ -9,19 +9,20 @@
 
 #include "rmqup/admin/admin_api.hpp"
 #include "rmqup/core/result.hpp"
-#include "rmqup/hostops/host_ops.hpp"
+#include "rmqup/hostops/host_probe.hpp"
 #include "rmqup/inventory/inventory.hpp"
 #include "rmqup/plan/plan.hpp"
 
 namespace rmqup {
 
-// Returns the HostOps for one host (owned by the provider, valid until make_plan returns).
-using HostOpsProvider = std::function<Result<HostOps*>(const HostAccess&)>;
+// Returns what the host checks read one host through (owned by the provider, valid until
+// make_plan returns); the planner never changes a host.
+using HostProbeProvider = std::function<Result<HostProbe*>(const HostAccess&)>;
 
 struct PlanRequest {
     std::vector<std::string> accepted_risks;  // finding ids accepted with --accept-risk
     bool offline = false;                     // contact nothing: no discovery, no host checks
-    HostOpsProvider host_ops;                 // nullptr = skip host checks
+    HostProbeProvider host_ops;               // nullptr = skip host checks
     std::string created_at;                   // ISO-8601; empty = now (tests inject a fixed value)
     // Thresholds of the preflight checks.
     double disk_ratio_warn = 0.85;                    // commitLog disk ratio above this warns

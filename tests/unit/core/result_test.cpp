@@ -31,9 +31,27 @@ TEST(Result, PropagatesErrors) {
     EXPECT_EQ(r.error().kind, ErrorKind::invalid_input);
 }
 
+namespace {
+struct Base {
+    virtual ~Base() = default;
+};
+struct Derived : Base {};
+}  // namespace
+
+TEST(Result, ConvertsToAResultOfABaseClassKeepingValueOrError) {
+    Derived d;
+    const Result<Base*> value = Result<Derived*>(&d);
+    ASSERT_TRUE(value.ok());
+    EXPECT_EQ(*value, static_cast<Base*>(&d));
+    const Result<Base*> error = Result<Derived*>(make_error(ErrorKind::unreachable, "host h1"));
+    ASSERT_FALSE(error.ok());
+    EXPECT_EQ(error.error().kind, ErrorKind::unreachable);
+    EXPECT_EQ(error.error().message, "host h1");
+}
+
 TEST(Secret, RedactMasksEveryOccurrence) {
     Secret s("s3cr3t");
-    EXPECT_EQ(redact("a s3cr3t b s3cr3t", {&s}), "a ****** b ******");
+    EXPECT_EQ(redact("a s3cr3t b s3cr3t", {s}), "a ****** b ******");
     Secret empty;
-    EXPECT_EQ(redact("nothing", {&empty}), "nothing");
+    EXPECT_EQ(redact("nothing", {empty}), "nothing");
 }

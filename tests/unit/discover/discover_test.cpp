@@ -1,12 +1,12 @@
-// discover's three stages against a fake cluster (AdminApi) and fake hosts (HostOps): the inventory
+// discover's three stages against a fake cluster (FakeAdmin) and fake hosts (FakeHostProbe): the inventory
 // it writes validates as it is when every host was read, hosts shared by several brokers keep
 // distinct configs and stores, NameServers that disagree are reported, a host that cannot be read
 // leaves placeholders `validate` refuses, the target home is derived (and marked assumed), and
 // secrets are only ever references.
 #include <gtest/gtest.h>
 
-#include "../plan/fake_admin.hpp"
-#include "fake_hosts.hpp"
+#include "fake_admin.hpp"
+#include "fake_host_probe.hpp"
 #include "rmqup/inventory/inventory.hpp"
 
 using namespace rmqup;
@@ -36,9 +36,9 @@ protected:
         options.access.user = "rocketmq";
     }
 
-    FakeMachine& machine(const std::string& ip) {
-        auto& m = fleet.machines[ip];
-        m.homes = {{k_old_home, "4.8.0"}, {k_new_home, "4.9.7"}};
+    FakeHost& machine(const std::string& ip) {
+        auto& m = fleet.hosts[ip];
+        m.jar_version = {{k_old_home, "4.8.0"}, {k_new_home, "4.9.7"}};
         m.java.java = k_java_home + "/bin/java";
         m.java.java_home = k_java_home;
         m.java.source = "javaHome";
@@ -48,7 +48,7 @@ protected:
 
     void add_nameserver(const std::string& address) {
         machine(ip_of(address)).listeners[address] =
-            FakeProcess{next_pid++, k_java_home + "/bin/java -cp .:" + k_old_home + "/lib/* org.apache.rocketmq.namesrv.NamesrvStartup",
+            FakeListener{next_pid++, k_java_home + "/bin/java -cp .:" + k_old_home + "/lib/* org.apache.rocketmq.namesrv.NamesrvStartup",
                         k_old_home, ""};
     }
 
@@ -63,7 +63,7 @@ protected:
         admin.add(b);
         const std::string config = k_old_home + "/conf/" + name + "-" + std::to_string(id) + ".properties";
         auto& m = machine(ip_of(address));
-        m.listeners[address] = FakeProcess{next_pid++,
+        m.listeners[address] = FakeListener{next_pid++,
                                            k_java_home + "/bin/java -cp .:" + k_old_home +
                                                "/lib/* org.apache.rocketmq.broker.BrokerStartup -c " + config,
                                            k_old_home, config};
@@ -73,7 +73,7 @@ protected:
     }
 
     discover::DiscoveredInventory run() {
-        auto inv = discover::discover(admin, fleet.factory(), options);
+        auto inv = discover::discover(admin, admin, fleet.factory(), options);
         EXPECT_TRUE(inv.ok()) << (inv.ok() ? "" : inv.error().describe());
         return inv.ok() ? std::move(inv).value() : discover::DiscoveredInventory{};
     }
@@ -120,7 +120,7 @@ TEST_F(Discover, EveryHostReadableGivesAnInventoryThatValidatesAsWritten) {
     ASSERT_EQ(inv.nameservers.size(), 1u);
     EXPECT_EQ(inv.nameservers[0].notes, (std::vector<std::string>{"home " + k_old_home + " (classpath), lib/ holds 4.8.0"}));
     // every node was found by the port it listens on, as apply finds it
-    EXPECT_EQ(fleet.machines["10.0.0.2"].identified, (std::vector<std::string>{"10.0.0.2:10911", "10.0.0.2:10921"}));
+    EXPECT_EQ(fleet.hosts["10.0.0.2"].identified, (std::vector<std::string>{"10.0.0.2:10911", "10.0.0.2:10921"}));
 }
 
 TEST_F(Discover, AHostSharedByTwoBrokersIsOneHostWithDistinctConfigsAndStores) {
@@ -152,7 +152,7 @@ TEST_F(Discover, NameServersThatDisagreeAreReportedAndTheUnionIsWritten) {
 }
 
 TEST_F(Discover, AHostThatCannotBeReadLeavesPlaceholdersThatValidateRefuses) {
-    fleet.machines.erase("10.0.0.3");  // no login there
+    fleet.hosts.erase("10.0.0.3");  // no login there
     auto inv = run();
     ASSERT_EQ(inv.host_errors.size(), 1u);
     EXPECT_EQ(inv.host_errors[0].kind, ErrorKind::unreachable);
@@ -179,7 +179,7 @@ TEST_F(Discover, AHostThatCannotBeReadLeavesPlaceholdersThatValidateRefuses) {
 }
 
 TEST_F(Discover, TheTargetHomeIsDerivedFromTheCurrentHomesNameAndMarkedAssumed) {
-    fleet.machines["10.0.0.3"].homes.erase(k_new_home);  // not installed there yet
+    fleet.hosts["10.0.0.3"].jar_version.erase(k_new_home);  // not installed there yet
     auto inv = run();
     for (const auto& h : inv.hosts) {
         SCOPED_TRACE(h.name);
@@ -198,19 +198,19 @@ TEST_F(Discover, TheTargetHomeIsDerivedFromTheCurrentHomesNameAndMarkedAssumed) 
 
 TEST_F(Discover, EachHostIsAskedForJavaAndHomesOnceWhenTheRunningVersionsNameTheTargetHome) {
     run();
-    const auto& requests = fleet.machines["10.0.0.2"].facts_requests;
+    const auto& requests = fleet.hosts["10.0.0.2"].requests;
     ASSERT_EQ(requests.size(), 1u);
     EXPECT_EQ(requests[0].java_home, k_java_home);
     EXPECT_EQ(requests[0].homes, (std::vector<std::string>{k_old_home, k_new_home}));
 }
 
 TEST_F(Discover, ANameServerHomeNamedAfterAReleaseNoBrokerRunsIsAskedAgain) {
-    auto& ns = fleet.machines["10.0.0.1"];
+    auto& ns = fleet.hosts["10.0.0.1"];
     ns.listeners["10.0.0.1:9876"].home = "/opt/rocketmq-4.7.1";
-    ns.homes["/opt/rocketmq-4.7.1"] = "4.7.1";
+    ns.jar_version["/opt/rocketmq-4.7.1"] = "4.7.1";
     auto inv = run();
-    ASSERT_EQ(ns.facts_requests.size(), 2u);
-    EXPECT_EQ(ns.facts_requests[1].homes, (std::vector<std::string>{k_new_home}));
+    ASSERT_EQ(ns.requests.size(), 2u);
+    EXPECT_EQ(ns.requests[1].homes, (std::vector<std::string>{k_new_home}));
     EXPECT_EQ(inv.hosts[0].target_home.value, k_new_home);
     EXPECT_EQ(inv.hosts[0].target_home.origin, Origin::assumed);
 }
@@ -227,7 +227,7 @@ TEST(DeriveTargetHome, ReplacesTheVersionInTheLastPathComponentOnly) {
 }
 
 TEST_F(Discover, AHomeWithoutAVersionInItsNameLeavesTheTargetHomeAPlaceholder) {
-    for (auto& [ip, m] : fleet.machines) {
+    for (auto& [ip, m] : fleet.hosts) {
         for (auto& [address, p] : m.listeners) p.home = "/opt/rocketmq";
     }
     auto inv = run();
@@ -248,7 +248,7 @@ TEST_F(Discover, WithoutATargetVersionTheFileIsRefusedUntilItIsFilled) {
 }
 
 TEST_F(Discover, ProcessesOfOneHostRunningFromTwoHomesLeaveAPlaceholderNamingThem) {
-    fleet.machines["10.0.0.2"].listeners["10.0.0.2:10921"].home = "/opt/rocketmq-4.9.7";
+    fleet.hosts["10.0.0.2"].listeners["10.0.0.2:10921"].home = "/opt/rocketmq-4.9.7";
     auto inv = run();
     const auto& h = inv.hosts[1];
     ASSERT_EQ(h.name, "10.0.0.2");
@@ -259,7 +259,7 @@ TEST_F(Discover, ProcessesOfOneHostRunningFromTwoHomesLeaveAPlaceholderNamingThe
 }
 
 TEST_F(Discover, JavaHomeComesFromTheProcessEnvironmentWhenArgv0IsNotAJvm) {
-    auto& m = fleet.machines["10.0.0.2"];
+    auto& m = fleet.hosts["10.0.0.2"];
     for (auto& [address, p] : m.listeners) {
         p.args = "/usr/bin/rmq-sim broker -c " + p.config_path;
         m.files["/proc/" + std::to_string(p.pid) + "/environ"] =
@@ -282,7 +282,7 @@ TEST_F(Discover, SecretsAreWrittenAsReferencesOnly) {
 }
 
 TEST_F(Discover, NothingListeningOnABrokersPortIsAPlaceholderNamingTheAddress) {
-    fleet.machines["10.0.0.3"].listeners.erase("10.0.0.3:10921");
+    fleet.hosts["10.0.0.3"].listeners.erase("10.0.0.3:10921");
     auto inv = run();
     const auto& a1 = member(inv, "broker-a", 1);
     EXPECT_EQ(a1.config.origin, Origin::placeholder);
@@ -291,7 +291,7 @@ TEST_F(Discover, NothingListeningOnABrokersPortIsAPlaceholderNamingTheAddress) {
 
 TEST_F(Discover, NoNameServerAnsweringIsUnreachable) {
     admin.down_nameservers = {"10.0.0.1:9876"};
-    auto inv = discover::discover(admin, fleet.factory(), options);
+    auto inv = discover::discover(admin, admin, fleet.factory(), options);
     ASSERT_FALSE(inv.ok());
     EXPECT_EQ(inv.error().kind, ErrorKind::unreachable);
     EXPECT_NE(inv.error().describe().find("10.0.0.1:9876"), std::string::npos) << inv.error().describe();
@@ -303,7 +303,7 @@ TEST_F(Discover, SeveralClustersNeedAChoice) {
     other.name = "broker-x";
     other.address = "10.0.0.9:10911";
     admin.add(other);
-    auto inv = discover::discover(admin, fleet.factory(), options);
+    auto inv = discover::discover(admin, admin, fleet.factory(), options);
     ASSERT_FALSE(inv.ok());
     EXPECT_EQ(inv.error().kind, ErrorKind::invalid_input);
     EXPECT_NE(inv.error().describe().find("OtherCluster, ProdCluster"), std::string::npos) << inv.error().describe();

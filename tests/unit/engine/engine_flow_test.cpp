@@ -161,7 +161,7 @@ TEST(EngineFlow, NewVersionThatExitsAtOnceIsRolledBack) {
     Harness h;
     // The target starts but dies immediately (store geometry mismatch, fact 26).
     h.cluster.on_call = [&](const std::string& op, const std::string& arg) {
-        if (op == "find_pids" && arg == "[h1] -c /opt/conf/broker-a-0.properties") {
+        if (op == "identify" && arg == "[h1] -c /opt/conf/broker-a-0.properties") {
             auto& b = h.cluster.brokers["127.0.0.10:10911"];
             if (b.proc.version == "4.9.7")
                 b.proc.running = false;

@@ -10,7 +10,7 @@ namespace {
 using engine::RunStatus;
 
 const char* const k_ops[] = {"update_broker_config", "topic_route", "runtime_info", "backup_once", "stop",
-                             "abort_marker_present", "read_file",   "write_file",   "find_pids",  "start",
+                             "abort_marker_present", "read_file",   "write_file",   "identify",   "start",
                              "cluster_info",         "send_message", "max_offset",  "pull_message", "all_topic_config"};
 
 int clean_run_count(const std::string& op) {

@@ -35,12 +35,12 @@ void FakeCluster::load(const Plan& plan) {
     target_version = plan.target_version;
     for (const auto& n : plan.nodes) {
         if (n.kind == NodeKind::nameserver) {
-            FakeNameServer ns;
+            SimNameServer ns;
             ns.addr = n.address;
             ns.proc.version = n.current_version;
             nameservers[n.address] = ns;
         } else {
-            FakeBroker b;
+            SimBroker b;
             b.name = n.broker_name;
             b.id = n.broker_id;
             b.addr = n.address;
@@ -76,16 +76,16 @@ int FakeCluster::count(const std::string& op_prefix) const {
                                           [&](const std::string& l) { return l.rfind(op_prefix, 0) == 0; }));
 }
 
-bool FakeCluster::registered(const FakeBroker& b, const FakeNameServer& ns) const {
+bool FakeCluster::registered(const SimBroker& b, const SimNameServer& ns) const {
     if (!b.proc.running || !ns.proc.running)
         return false;
     const Millis now = m_clock.now();
     return now >= b.proc.boot_at + register_delay && now >= ns.proc.boot_at + ns_rereg_delay;
 }
 
-double FakeCluster::put_tps(const FakeBroker& b) const { return put_tps_at(b, m_clock.now()); }
+double FakeCluster::put_tps(const SimBroker& b) const { return put_tps_at(b, m_clock.now()); }
 
-double FakeCluster::put_tps_at(const FakeBroker& b, Millis now) const {
+double FakeCluster::put_tps_at(const SimBroker& b, Millis now) const {
     if (!b.proc.running || b.id != 0)
         return 0;
     if (now < b.proc.boot_at + register_delay)
@@ -119,7 +119,7 @@ void FakeCluster::tick() {
     }
 }
 
-FakeBroker* FakeCluster::broker_by_match(const std::string& match) {
+SimBroker* FakeCluster::broker_by_match(const std::string& match) {
     auto it = matches.find(match);
     if (it == matches.end())
         return nullptr;
@@ -127,7 +127,7 @@ FakeBroker* FakeCluster::broker_by_match(const std::string& match) {
     return b == brokers.end() ? nullptr : &b->second;
 }
 
-FakeNameServer* FakeCluster::ns_by_match(const std::string& match) {
+SimNameServer* FakeCluster::ns_by_match(const std::string& match) {
     auto it = matches.find(match);
     if (it == matches.end())
         return nullptr;
@@ -135,9 +135,9 @@ FakeNameServer* FakeCluster::ns_by_match(const std::string& match) {
     return n == nameservers.end() ? nullptr : &n->second;
 }
 
-// ---------------- FakeAdmin ----------------
+// ---------------- ClusterAdmin ----------------
 
-Result<FakeBroker*> FakeAdmin::live_broker(const std::string& addr) {
+Result<SimBroker*> ClusterAdmin::live_broker(const std::string& addr) {
     auto guard = m_c.guard();
     auto it = m_c.brokers.find(addr);
     if (it == m_c.brokers.end() || !it->second.proc.running)
@@ -145,7 +145,7 @@ Result<FakeBroker*> FakeAdmin::live_broker(const std::string& addr) {
     return &it->second;
 }
 
-Result<rmq::ClusterInfo> FakeAdmin::cluster_info(const std::string& ns) {
+Result<rmq::ClusterInfo> ClusterAdmin::cluster_info(const std::string& ns) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("cluster_info", ns))
         return *e;
@@ -163,7 +163,7 @@ Result<rmq::ClusterInfo> FakeAdmin::cluster_info(const std::string& ns) {
     return ci;
 }
 
-Result<rmq::TopicRouteData> FakeAdmin::topic_route(const std::string& ns, const std::string& topic) {
+Result<rmq::TopicRouteData> ClusterAdmin::topic_route(const std::string& ns, const std::string& topic) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("topic_route", ns + " " + topic))
         return *e;
@@ -187,19 +187,7 @@ Result<rmq::TopicRouteData> FakeAdmin::topic_route(const std::string& ns, const 
     return r;
 }
 
-Result<rmq::TopicList> FakeAdmin::all_topics(const std::string& ns) {
-    auto guard = m_c.guard();
-    if (auto e = m_c.call("all_topics", ns))
-        return *e;
-    return rmq::TopicList{};
-}
-Result<rmq::TopicList> FakeAdmin::topics_by_cluster(const std::string& ns, const std::string& cluster) {
-    auto guard = m_c.guard();
-    if (auto e = m_c.call("topics_by_cluster", ns + " " + cluster))
-        return *e;
-    return rmq::TopicList{};
-}
-Result<int> FakeAdmin::wipe_write_perm(const std::string& ns, const std::string& b) {
+Result<int> ClusterAdmin::wipe_write_perm(const std::string& ns, const std::string& b) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("wipe_write_perm", ns + " " + b))
         return *e;
@@ -211,7 +199,7 @@ Result<int> FakeAdmin::wipe_write_perm(const std::string& ns, const std::string&
         }
     return 1;
 }
-Result<int> FakeAdmin::add_write_perm(const std::string& ns, const std::string& b) {
+Result<int> ClusterAdmin::add_write_perm(const std::string& ns, const std::string& b) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("add_write_perm", ns + " " + b))
         return *e;
@@ -223,7 +211,7 @@ Result<int> FakeAdmin::add_write_perm(const std::string& ns, const std::string& 
     return 1;
 }
 
-Result<rmq::RuntimeInfo> FakeAdmin::runtime_info(const std::string& broker) {
+Result<rmq::RuntimeInfo> ClusterAdmin::runtime_info(const std::string& broker) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("runtime_info", broker))
         return *e;
@@ -231,7 +219,7 @@ Result<rmq::RuntimeInfo> FakeAdmin::runtime_info(const std::string& broker) {
     auto b = live_broker(broker);
     if (!b.ok())
         return std::move(b).error();
-    FakeBroker& x = **b;
+    SimBroker& x = **b;
     if (m_c.clock().now() < x.proc.boot_at + m_c.ready_delay) {
         ++m_c.not_ready_answers;
         Error e = err(ErrorKind::not_ready, "broker not ready");
@@ -249,7 +237,7 @@ Result<rmq::RuntimeInfo> FakeAdmin::runtime_info(const std::string& broker) {
     return ri;
 }
 
-Result<rmq::Properties> FakeAdmin::broker_config(const std::string& broker) {
+Result<rmq::Properties> ClusterAdmin::broker_config(const std::string& broker) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("broker_config", broker))
         return *e;
@@ -259,7 +247,7 @@ Result<rmq::Properties> FakeAdmin::broker_config(const std::string& broker) {
     return rmq::Properties{{"brokerName", (*b)->name}, {"brokerPermission", std::to_string((*b)->perm)}};
 }
 
-Status FakeAdmin::update_broker_config(const std::string& broker, const rmq::Properties& kv) {
+Status ClusterAdmin::update_broker_config(const std::string& broker, const rmq::Properties& kv) {
     auto guard = m_c.guard();
     std::string text;
     for (const auto& [k, v] : kv)
@@ -270,7 +258,7 @@ Status FakeAdmin::update_broker_config(const std::string& broker, const rmq::Pro
     auto b = live_broker(broker);
     if (!b.ok())
         return std::move(b).error();
-    FakeBroker& x = **b;
+    SimBroker& x = **b;
     for (const auto& [k, v] : kv) {
         if (k != "brokerPermission")
             continue;
@@ -291,7 +279,7 @@ Status FakeAdmin::update_broker_config(const std::string& broker, const rmq::Pro
     return ok_status();
 }
 
-Result<rmq::TopicConfigTable> FakeAdmin::all_topic_config(const std::string& broker) {
+Result<rmq::TopicConfigTable> ClusterAdmin::all_topic_config(const std::string& broker) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("all_topic_config", broker))
         return *e;
@@ -307,32 +295,26 @@ Result<rmq::TopicConfigTable> FakeAdmin::all_topic_config(const std::string& bro
     return t;
 }
 
-Result<rmq::TopicStatsTable> FakeAdmin::topic_stats(const std::string& broker, const std::string& topic) {
-    auto guard = m_c.guard();
-    if (auto e = m_c.call("topic_stats", broker + " " + topic))
-        return *e;
-    return rmq::TopicStatsTable{};
-}
-Result<rmq::ConsumeStats> FakeAdmin::consume_stats(const std::string& broker, const std::string& g, const std::string& t) {
+Result<rmq::ConsumeStats> ClusterAdmin::consume_stats(const std::string& broker, const std::string& g, const std::string& t) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("consume_stats", broker + " " + g + " " + t))
         return *e;
     return rmq::ConsumeStats{};
 }
-Result<rmq::ConsumerConnection> FakeAdmin::consumer_connections(const std::string& broker, const std::string& g) {
+Result<rmq::ConsumerConnection> ClusterAdmin::consumer_connections(const std::string& broker, const std::string& g) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("consumer_connections", broker + " " + g))
         return *e;
     return rmq::ConsumerConnection{};
 }
-Result<rmq::ProducerConnection> FakeAdmin::producer_connections(const std::string& broker, const std::string& g) {
+Result<rmq::ProducerConnection> ClusterAdmin::producer_connections(const std::string& broker, const std::string& g) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("producer_connections", broker + " " + g))
         return *e;
     return rmq::ProducerConnection{};
 }
 
-Result<std::int64_t> FakeAdmin::max_offset(const std::string& broker, const std::string& topic, int q) {
+Result<std::int64_t> ClusterAdmin::max_offset(const std::string& broker, const std::string& topic, int q) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("max_offset", broker + " " + topic))
         return *e;
@@ -341,21 +323,7 @@ Result<std::int64_t> FakeAdmin::max_offset(const std::string& broker, const std:
         return std::move(b).error();
     return static_cast<std::int64_t>((*b)->queues[{topic, q}].size());
 }
-Result<std::int64_t> FakeAdmin::min_offset(const std::string& broker, const std::string& topic, int) {
-    auto guard = m_c.guard();
-    if (auto e = m_c.call("min_offset", broker + " " + topic))
-        return *e;
-    return std::int64_t{0};
-}
-Result<std::int64_t> FakeAdmin::query_consumer_offset(const std::string& broker, const std::string& g,
-                                                      const std::string& t, int) {
-    auto guard = m_c.guard();
-    if (auto e = m_c.call("query_consumer_offset", broker + " " + g + " " + t))
-        return *e;
-    return std::int64_t{0};
-}
-
-Result<rmq::SendResult> FakeAdmin::send_message(const std::string& broker, const rmq::SendRequest& msg) {
+Result<rmq::SendResult> ClusterAdmin::send_message(const std::string& broker, const rmq::SendRequest& msg) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("send_message", broker + " " + msg.topic))
         return *e;
@@ -377,7 +345,7 @@ Result<rmq::SendResult> FakeAdmin::send_message(const std::string& broker, const
     return r;
 }
 
-Result<rmq::PullResult> FakeAdmin::pull_message(const std::string& broker, const rmq::PullRequest& req) {
+Result<rmq::PullResult> ClusterAdmin::pull_message(const std::string& broker, const rmq::PullRequest& req) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("pull_message", broker + " " + req.topic))
         return *e;
@@ -394,9 +362,9 @@ Result<rmq::PullResult> FakeAdmin::pull_message(const std::string& broker, const
     return r;
 }
 
-// ---------------- FakeHostOps ----------------
+// ---------------- ClusterHostOps ----------------
 
-FakeProcess* FakeHostOps::process(const ProcessSpec& spec) {
+SimProcess* ClusterHostOps::process(const ProcessSpec& spec) {
     if (auto* b = m_c.broker_by_match(spec.match))
         return &b->proc;
     if (auto* n = m_c.ns_by_match(spec.match))
@@ -404,17 +372,16 @@ FakeProcess* FakeHostOps::process(const ProcessSpec& spec) {
     return nullptr;
 }
 
-Result<std::optional<ProcessIdentity>> FakeHostOps::identify(const ProcessSpec& spec) {
+Result<std::optional<ProcessIdentity>> ClusterHostOps::identify(const ProcessSpec& spec) {
     auto guard = m_c.guard();
-    auto pids = find_pids(spec);
-    if (!pids.ok())
-        return std::move(pids).error();
-    if (pids->empty() || m_c.unidentifiable.count(m_c.matches[spec.match]) > 0)
-        return std::optional<ProcessIdentity>{};
+    if (auto e = m_c.call("identify", "[" + m_host + "] " + spec.match))
+        return *e;
     // The fake's processes know their version; the home a spec names is that of its start command.
-    const FakeProcess* p = process(spec);
+    const SimProcess* p = process(spec);
+    if (p == nullptr || !p->running || m_c.unidentifiable.count(m_c.matches[spec.match]) > 0)
+        return std::optional<ProcessIdentity>{};
     ProcessIdentity id;
-    id.pid = pids->front();
+    id.pid = 1000 + static_cast<int>(m_c.matches.size());
     id.config_path = spec.config_path;
     id.config_matches = true;
     id.home_matches = p != nullptr && p->version == version_in(spec.start_command);
@@ -424,17 +391,7 @@ Result<std::optional<ProcessIdentity>> FakeHostOps::identify(const ProcessSpec& 
     return std::optional<ProcessIdentity>{id};
 }
 
-Result<std::vector<int>> FakeHostOps::find_pids(const ProcessSpec& spec) {
-    auto guard = m_c.guard();
-    if (auto e = m_c.call("find_pids", "[" + m_host + "] " + spec.match))
-        return *e;
-    auto* p = process(spec);
-    if (p == nullptr || !p->running)
-        return std::vector<int>{};
-    return std::vector<int>{1000 + static_cast<int>(m_c.matches.size())};
-}
-
-Status FakeHostOps::stop(const ProcessSpec& spec, std::chrono::milliseconds, KillPolicy) {
+Status ClusterHostOps::stop(const ProcessSpec& spec, std::chrono::milliseconds, KillPolicy) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("stop", "[" + m_host + "] " + spec.match))
         return *e;
@@ -449,7 +406,7 @@ Status FakeHostOps::stop(const ProcessSpec& spec, std::chrono::milliseconds, Kil
     return ok_status();
 }
 
-Result<int> FakeHostOps::start(const ProcessSpec& spec) {
+Result<int> ClusterHostOps::start(const ProcessSpec& spec) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("start", "[" + m_host + "] " + spec.start_command))
         return *e;
@@ -476,14 +433,14 @@ Result<int> FakeHostOps::start(const ProcessSpec& spec) {
     return 1000 + static_cast<int>(m_c.log.size());
 }
 
-Result<bool> FakeHostOps::abort_marker_present(const ProcessSpec& spec) {
+Result<bool> ClusterHostOps::abort_marker_present(const ProcessSpec& spec) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("abort_marker_present", "[" + m_host + "] " + spec.store_path))
         return *e;
     return m_abort[spec.store_path];
 }
 
-Result<std::string> FakeHostOps::read_file(const std::string& path) {
+Result<std::string> ClusterHostOps::read_file(const std::string& path) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("read_file", "[" + m_host + "] " + path))
         return *e;
@@ -493,7 +450,7 @@ Result<std::string> FakeHostOps::read_file(const std::string& path) {
     return it->second;
 }
 
-Status FakeHostOps::write_file(const std::string& path, const std::string& content, int) {
+Status ClusterHostOps::write_file(const std::string& path, const std::string& content, int) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("write_file", "[" + m_host + "] " + path))
         return *e;
@@ -501,7 +458,7 @@ Status FakeHostOps::write_file(const std::string& path, const std::string& conte
     return ok_status();
 }
 
-Status FakeHostOps::backup_once(const std::string& path, const std::string& backup_path) {
+Status ClusterHostOps::backup_once(const std::string& path, const std::string& backup_path) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("backup_once", "[" + m_host + "] " + path))
         return *e;
@@ -510,14 +467,14 @@ Status FakeHostOps::backup_once(const std::string& path, const std::string& back
     return ok_status();
 }
 
-Result<bool> FakeHostOps::path_exists(const std::string& path) {
+Result<bool> ClusterHostOps::path_exists(const std::string& path) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("path_exists", "[" + m_host + "] " + path))
         return *e;
     return m_c.files.count(path) > 0;
 }
 
-Result<HostFacts> FakeHostOps::facts(const FactsRequest&) {
+Result<HostFacts> ClusterHostOps::facts(const FactsRequest&) {
     auto guard = m_c.guard();
     if (auto e = m_c.call("facts", m_host))
         return *e;

@@ -1,6 +1,9 @@
-// Test double: a small in-memory RocketMQ cluster (NameServers' route tables, brokers with
-// perm/version/TPS/offsets, config files on hosts) behind FakeAdmin (AdminApi) and FakeHostOps
-// (HostOps). Time comes from a ManualClock; any call can be told to fail.
+// The engine's test double: a small in-memory RocketMQ cluster that moves with time (NameServers'
+// route tables, brokers with perm/version/TPS/offsets, registration delays, config files on hosts)
+// behind ClusterAdmin (AdminApi) and ClusterHostOps (HostOps, the only fake of the engine's host
+// operations). Richer than the static fakes of tests/support (FakeAdmin, FakeHostProbe) because
+// the engine waits for the cluster to change. Time comes from a ManualClock; any call can be told
+// to fail.
 #pragma once
 
 #include <functional>
@@ -19,7 +22,7 @@
 
 namespace rmqup::test {
 
-struct FakeProcess {
+struct SimProcess {
     bool running = true;
     std::string version = "4.8.0";
     Millis boot_at{-1000000};
@@ -27,12 +30,12 @@ struct FakeProcess {
     std::string home_env;      // ROCKETMQ_HOME in its environment ("" unset)
 };
 
-struct FakeBroker {
+struct SimBroker {
     std::string name;
     std::int64_t id = 0;
     std::string addr;
     std::string config_path;
-    FakeProcess proc;
+    SimProcess proc;
     int perm = 6;
     Millis lost_write_at{-1};  // when perm lost W (clients keep writing until they refresh)
     double base_tps = 100;
@@ -43,9 +46,9 @@ struct FakeBroker {
     std::map<std::pair<std::string, int>, std::vector<rmq::StoredMessage>> queues;
 };
 
-struct FakeNameServer {
+struct SimNameServer {
     std::string addr;
-    FakeProcess proc;
+    SimProcess proc;
 };
 
 // A call that fails: the nth..(nth+times-1) calls of op whose argument text contains arg.
@@ -66,10 +69,10 @@ public:
     void load(const Plan& plan);
 
     ManualClock& clock() { return m_clock; }
-    // Every FakeAdmin/FakeHostOps call holds this: the engine runs a wave's nodes on several threads.
+    // Every ClusterAdmin/ClusterHostOps call holds this: the engine runs a wave's nodes on several threads.
     std::unique_lock<std::recursive_mutex> guard() { return std::unique_lock<std::recursive_mutex>(m_mu); }
-    std::map<std::string, FakeBroker> brokers;       // by address
-    std::map<std::string, FakeNameServer> nameservers;  // by address
+    std::map<std::string, SimBroker> brokers;       // by address
+    std::map<std::string, SimNameServer> nameservers;  // by address
     std::map<std::string, std::string> files;          // path -> content (all hosts share it)
     std::vector<std::string> log;                      // "op arg" of every call, in order
     std::vector<FailRule> rules;
@@ -90,11 +93,11 @@ public:
     // Logs the call and returns the injected error, if any.
     std::optional<Error> call(const std::string& op, const std::string& arg);
     void tick();  // advances TPS/offset accounting to clock.now()
-    bool registered(const FakeBroker& b, const FakeNameServer& ns) const;
-    double put_tps(const FakeBroker& b) const;
-    double put_tps_at(const FakeBroker& b, Millis at) const;
-    FakeBroker* broker_by_match(const std::string& match);
-    FakeNameServer* ns_by_match(const std::string& match);
+    bool registered(const SimBroker& b, const SimNameServer& ns) const;
+    double put_tps(const SimBroker& b) const;
+    double put_tps_at(const SimBroker& b, Millis at) const;
+    SimBroker* broker_by_match(const std::string& match);
+    SimNameServer* ns_by_match(const std::string& match);
     std::map<std::string, std::string> matches;  // spec.match -> address (broker or NameServer)
     int count(const std::string& op_prefix) const;
 
@@ -104,41 +107,34 @@ private:
     std::recursive_mutex m_mu;
 };
 
-class FakeAdmin final : public AdminApi {
+class ClusterAdmin final : public AdminApi {
 public:
-    explicit FakeAdmin(FakeCluster& c) : m_c(c) {}
+    explicit ClusterAdmin(FakeCluster& c) : m_c(c) {}
     Result<rmq::ClusterInfo> cluster_info(const std::string& ns) override;
     Result<rmq::TopicRouteData> topic_route(const std::string& ns, const std::string& topic) override;
-    Result<rmq::TopicList> all_topics(const std::string& ns) override;
-    Result<rmq::TopicList> topics_by_cluster(const std::string& ns, const std::string& cluster) override;
     Result<int> wipe_write_perm(const std::string& ns, const std::string& broker_name) override;
     Result<int> add_write_perm(const std::string& ns, const std::string& broker_name) override;
     Result<rmq::RuntimeInfo> runtime_info(const std::string& broker) override;
     Result<rmq::Properties> broker_config(const std::string& broker) override;
     Status update_broker_config(const std::string& broker, const rmq::Properties& kv) override;
     Result<rmq::TopicConfigTable> all_topic_config(const std::string& broker) override;
-    Result<rmq::TopicStatsTable> topic_stats(const std::string& broker, const std::string& topic) override;
     Result<rmq::ConsumeStats> consume_stats(const std::string& broker, const std::string& group,
                                             const std::string& topic) override;
     Result<rmq::ConsumerConnection> consumer_connections(const std::string& broker, const std::string& group) override;
     Result<rmq::ProducerConnection> producer_connections(const std::string& broker, const std::string& group) override;
     Result<std::int64_t> max_offset(const std::string& broker, const std::string& topic, int queue_id) override;
-    Result<std::int64_t> min_offset(const std::string& broker, const std::string& topic, int queue_id) override;
-    Result<std::int64_t> query_consumer_offset(const std::string& broker, const std::string& group,
-                                               const std::string& topic, int queue_id) override;
     Result<rmq::SendResult> send_message(const std::string& broker, const rmq::SendRequest& msg) override;
     Result<rmq::PullResult> pull_message(const std::string& broker, const rmq::PullRequest& req) override;
 
 private:
-    Result<FakeBroker*> live_broker(const std::string& addr);
+    Result<SimBroker*> live_broker(const std::string& addr);
     FakeCluster& m_c;
 };
 
-class FakeHostOps final : public HostOps {
+class ClusterHostOps final : public HostOps {
 public:
-    FakeHostOps(FakeCluster& c, std::string host) : m_c(c), m_host(std::move(host)) {}
+    ClusterHostOps(FakeCluster& c, std::string host) : m_c(c), m_host(std::move(host)) {}
     Result<std::optional<ProcessIdentity>> identify(const ProcessSpec& spec) override;
-    Result<std::vector<int>> find_pids(const ProcessSpec& spec) override;
     Status stop(const ProcessSpec& spec, std::chrono::milliseconds timeout, KillPolicy policy) override;
     Result<int> start(const ProcessSpec& spec) override;
     Result<bool> abort_marker_present(const ProcessSpec& spec) override;
@@ -149,7 +145,7 @@ public:
     Result<HostFacts> facts(const FactsRequest& request) override;
 
 private:
-    FakeProcess* process(const ProcessSpec& spec);
+    SimProcess* process(const ProcessSpec& spec);
     FakeCluster& m_c;
     std::string m_host;
     std::map<std::string, bool> m_abort;  // store path -> abort marker present

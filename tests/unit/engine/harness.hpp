@@ -39,8 +39,8 @@ struct Harness {
     Plan plan = two_group_plan();
     ManualClock clock;
     FakeCluster cluster{clock};
-    FakeAdmin admin{cluster};
-    std::map<std::string, std::unique_ptr<FakeHostOps>> hosts;
+    ClusterAdmin admin{cluster};
+    std::map<std::string, std::unique_ptr<ClusterHostOps>> hosts;
     engine::MemoryJournal journal;
     engine::CollectingReporter reporter;
     std::atomic<bool> interrupt{false};
@@ -61,7 +61,7 @@ struct Harness {
                                       std::lock_guard<std::mutex> lock(hosts_mu);
                                       auto& p = hosts[h];
                                       if (!p)
-                                          p = std::make_unique<FakeHostOps>(cluster, h);
+                                          p = std::make_unique<ClusterHostOps>(cluster, h);
                                       return p.get();
                                   },
                                   clock,

@@ -42,34 +42,6 @@ protected:
     ProcessSpec spec;
 };
 
-TEST_F(ShellHostOpsTest, FindSendsTheMatchEncodedSoTheProbeNeverMatchesItself) {
-    shell.reply("pid 4242\nprobe-ok\n");
-    auto pids = ops.find_pids(spec);
-    ASSERT_TRUE(pids.ok()) << pids.error().describe();
-    EXPECT_EQ(*pids, std::vector<int>{4242});
-    ASSERT_EQ(shell.commands.size(), 1u);
-    const std::string& cmd = shell.commands[0];
-    EXPECT_EQ(cmd.rfind("RMQUP_MATCH=\"$(printf '\\055\\143\\040\\057\\157\\160\\164", 0), 0u) << cmd;
-    EXPECT_NE(cmd.find("ps -ww -eo pid=,ppid=,stat=,args= | awk -v self=\"$$\" '"), std::string::npos) << cmd;
-    EXPECT_EQ(cmd.find("broker-a.properties"), std::string::npos) << "match text leaked into the probe: " << cmd;
-}
-
-TEST_F(ShellHostOpsTest, FindWithoutProbeSentinelIsAnErrorNotAnEmptyList) {
-    shell.reply("", 0, "sh: 1: ps: not found\n");
-    auto pids = ops.find_pids(spec);
-    ASSERT_FALSE(pids.ok());
-    EXPECT_EQ(pids.error().kind, ErrorKind::protocol);
-    EXPECT_NE(pids.error().remark.find("ps: not found"), std::string::npos);
-}
-
-TEST_F(ShellHostOpsTest, FindRefusesAnEmptyMatch) {
-    spec.match = "  ";
-    auto pids = ops.find_pids(spec);
-    ASSERT_FALSE(pids.ok());
-    EXPECT_EQ(pids.error().kind, ErrorKind::invalid_input);
-    EXPECT_TRUE(shell.commands.empty());
-}
-
 // od-style hex of bytes, as the identify probe prints values.
 std::string hex(const std::string& bytes) {
     static const char* digits = "0123456789abcdef";
@@ -479,10 +451,10 @@ TEST_F(ShellHostOpsTest, FactsWithoutJavaOrAnEndMarker) {
 
 TEST_F(ShellHostOpsTest, TransportErrorsCarryTheShellAndTheSubject) {
     shell.fail(make_error(ErrorKind::unreachable, "TCP connect failed"));
-    auto pids = ops.find_pids(spec);
-    ASSERT_FALSE(pids.ok());
-    EXPECT_EQ(pids.error().kind, ErrorKind::unreachable);
-    const std::string text = pids.error().describe();
+    auto marker = ops.abort_marker_present(spec);
+    ASSERT_FALSE(marker.ok());
+    EXPECT_EQ(marker.error().kind, ErrorKind::unreachable);
+    const std::string text = marker.error().describe();
     EXPECT_NE(text.find("fake:host-1"), std::string::npos) << text;
     EXPECT_NE(text.find("broker broker-a@0 on host host-1"), std::string::npos) << text;
 }

@@ -3,7 +3,7 @@
 // rests on (RemoteAddressStrategyFactory and the acl module of rocketmq-all-4.4.0 / 4.8.0).
 #include <gtest/gtest.h>
 
-#include "acl_fakes.hpp"
+#include "fake_host_probe.hpp"
 #include "plan_fixture.hpp"
 #include "rmqup/core/version.hpp"
 #include "rmqup/plan/census.hpp"
@@ -66,7 +66,7 @@ struct Planned {
     }
 };
 
-Planned plan_with(FakeAdmin& admin, FileHost& host, const std::string& text) {
+Planned plan_with(FakeAdmin& admin, FakeHost& host, const std::string& text) {
     PlanRequest req = fixed_request();
     req.host_ops = provider_of(host);
     auto plan = make_plan(parse_or_die(text), &admin, req);
@@ -77,7 +77,7 @@ Planned plan_with(FakeAdmin& admin, FileHost& host, const std::string& text) {
 TEST(AclCensus, OldJavaClientOutsideTheWhiteListBlocksWithGroupAddressLanguageVersion) {
     auto admin = healthy_two_groups();
     add_consumer(admin, "billing", "10.0.0.5:5000", "JAVA", ordinal(4, 1, 0));
-    FileHost host;
+    FakeHost host;
     host.files[k_target_acl] = acl_file("192.168.0.*");
     auto p = plan_with(admin, host, switching_on(false));
     auto errors = p.of("acl-clients", Severity::error);
@@ -92,7 +92,7 @@ TEST(AclCensus, OldJavaClientOutsideTheWhiteListBlocksWithGroupAddressLanguageVe
 TEST(AclCensus, WhiteListedOldClientPasses) {
     auto admin = healthy_two_groups();
     add_consumer(admin, "billing", "10.0.0.5:5000", "JAVA", ordinal(4, 1, 0));
-    FileHost host;
+    FakeHost host;
     host.files[k_target_acl] = acl_file("10.0.0.1-9");
     auto p = plan_with(admin, host, switching_on(false));
     EXPECT_TRUE(p.of("acl-clients", Severity::error).empty());
@@ -105,7 +105,7 @@ TEST(AclCensus, WhiteListedOldClientPasses) {
 TEST(AclCensus, JavaClientsThatCanSignAreOnlyNoted) {
     auto admin = healthy_two_groups();
     add_consumer(admin, "orders", "10.0.0.7:6000", "JAVA", ordinal(4, 9, 7));
-    FileHost host;
+    FakeHost host;
     host.files[k_target_acl] = acl_file("");
     auto p = plan_with(admin, host, switching_on(false));
     EXPECT_TRUE(p.of("acl-clients", Severity::error).empty());
@@ -120,7 +120,7 @@ TEST(AclCensus, NonJavaClientsWarnWhenRecentAndBlockWhenOld) {
     auto admin = healthy_two_groups();
     add_consumer(admin, "go-app", "10.0.0.8:7000", "GO", ordinal(4, 9, 7));
     add_consumer(admin, "py-app", "10.0.0.9:7000", "PYTHON", 1);
-    FileHost host;
+    FakeHost host;
     host.files[k_target_acl] = acl_file("");
     auto p = plan_with(admin, host, switching_on(false));
     auto warnings = p.of("acl-clients", Severity::warning);
@@ -135,7 +135,7 @@ TEST(AclCensus, NonJavaClientsWarnWhenRecentAndBlockWhenOld) {
 TEST(AclCensus, AnAccountsWhiteAddressDoesNotAdmitAClientThatCannotSign) {
     auto admin = healthy_two_groups();
     add_consumer(admin, "billing", "10.0.0.5:5000", "JAVA", ordinal(4, 2, 0));
-    FileHost host;
+    FakeHost host;
     host.files[k_target_acl] = acl_file("", "10.0.0.*");
     auto p = plan_with(admin, host, switching_on(false));
     auto errors = p.of("acl-clients", Severity::error);
@@ -146,7 +146,7 @@ TEST(AclCensus, AnAccountsWhiteAddressDoesNotAdmitAClientThatCannotSign) {
 TEST(AclCensus, CarryingAFileTheCurrentHomeLacksBlocks) {
     // 4.1.0 homes ship no plain_acl.yml: with carryAclFile the roll would stop at the carry step.
     auto admin = healthy_two_groups();
-    FileHost host;
+    FakeHost host;
     host.files[k_target_acl] = acl_file("");
     auto p = plan_with(admin, host, switching_on(true));
     auto errors = p.of("acl-file", Severity::error);
@@ -162,7 +162,7 @@ TEST(AclCensus, BrokersAlreadyRunningAclAreNotACensus) {
     auto admin = healthy_two_groups();
     for (auto& b : admin.brokers) b.config.emplace_back("aclEnable", "true");
     add_consumer(admin, "billing", "10.0.0.5:5000", "JAVA", ordinal(4, 1, 0));
-    FileHost host;
+    FakeHost host;
     auto p = plan_with(admin, host, switching_on(false));
     for (const auto& f : p.plan.findings) EXPECT_NE(f.id, "acl-clients") << f.message;
     EXPECT_EQ(admin.calls["consumer_connections"], 0);
@@ -174,7 +174,7 @@ TEST(AclCensus, ATargetWithoutAclSaysTheKeyDoesNothing) {
     text.replace(text.find("targetVersion: 4.9.7"), 20, "targetVersion: 4.3.2");
     auto admin = healthy_two_groups();
     for (auto& b : admin.brokers) b.version_desc = "V4_1_0_SNAPSHOT";
-    FileHost host;
+    FakeHost host;
     auto p = plan_with(admin, host, text);
     auto warnings = p.of("acl-clients", Severity::warning);
     ASSERT_EQ(warnings.size(), 1u);

@@ -3,7 +3,7 @@
 // overrides or blocks; authentication never silently switches off. One test per case.
 #include <gtest/gtest.h>
 
-#include "acl_fakes.hpp"
+#include "fake_host_probe.hpp"
 #include "plan_fixture.hpp"
 
 using namespace rmqup;
@@ -30,7 +30,7 @@ FakeAdmin acl_v1_cluster(bool inner_credentials = true) {
     return admin;
 }
 
-Plan plan_of(FakeAdmin& admin, FileHost& host, const std::string& text) {
+Plan plan_of(FakeAdmin& admin, FakeHost& host, const std::string& text) {
     PlanRequest req = fixed_request();
     req.host_ops = provider_of(host);
     auto plan = make_plan(parse_or_die(text), &admin, req);
@@ -55,7 +55,7 @@ std::vector<const CheckFinding*> acl_v2(const Plan& plan, Severity s) {
 
 TEST(AclV2, AclEnableGoingTo533CarriesTheAcl2Equivalent) {
     auto admin = acl_v1_cluster();
-    FileHost host;
+    FakeHost host;
     host.files[k_current_acl] = k_no_white_list;
     auto plan = plan_of(admin, host, to_version("5.3.3"));
     for (const char* id : {"broker:broker-a:0", "broker:broker-a:1", "broker:broker-b:0", "broker:broker-b:1"}) {
@@ -76,7 +76,7 @@ TEST(AclV2, AclEnableGoingTo533CarriesTheAcl2Equivalent) {
 
 TEST(AclV2, ATargetThatStillReadsAclEnableIsLeftAlone) {
     auto admin = acl_v1_cluster();
-    FileHost host;
+    FakeHost host;
     auto plan = plan_of(admin, host, to_version("5.3.2"));
     EXPECT_FALSE(override_of(plan, "broker:broker-a:0", "authenticationEnabled"));
     for (const auto& f : plan.findings) EXPECT_NE(f.id, "acl-v2") << f.message;
@@ -85,7 +85,7 @@ TEST(AclV2, ATargetThatStillReadsAclEnableIsLeftAlone) {
 TEST(AclV2, AuthenticationSetOffWhileAclEnableIsOnBlocks) {
     auto admin = acl_v1_cluster();
     admin.find("127.0.0.1:10911")->config.emplace_back("authenticationEnabled", "false");
-    FileHost host;
+    FakeHost host;
     host.files[k_current_acl] = k_no_white_list;
     auto plan = plan_of(admin, host, to_version("5.3.3"));
     auto errors = acl_v2(plan, Severity::error);
@@ -99,7 +99,7 @@ TEST(AclV2, AuthenticationSetOffWhileAclEnableIsOnBlocks) {
 TEST(AclV2, Acl2WithoutAMetadataProviderBlocks) {
     auto admin = acl_v1_cluster();
     admin.find("127.0.0.2:10911")->config.emplace_back("authenticationEnabled", "true");
-    FileHost host;
+    FakeHost host;
     host.files[k_current_acl] = k_no_white_list;
     auto plan = plan_of(admin, host, to_version("5.3.3"));
     auto errors = acl_v2(plan, Severity::error);
@@ -110,7 +110,7 @@ TEST(AclV2, Acl2WithoutAMetadataProviderBlocks) {
 
 TEST(AclV2, SlavesWithoutInnerCredentialsBlock) {
     auto admin = acl_v1_cluster(false);
-    FileHost host;
+    FakeHost host;
     host.files[k_current_acl] = k_no_white_list;
     auto plan = plan_of(admin, host, to_version("5.3.3"));
     auto errors = acl_v2(plan, Severity::error);
@@ -122,7 +122,7 @@ TEST(AclV2, SlavesWithoutInnerCredentialsBlock) {
 
 TEST(AclV2, AGlobalWhiteListBlocksBecauseAcl2HasNone) {
     auto admin = acl_v1_cluster();
-    FileHost host;
+    FakeHost host;
     host.files[k_current_acl] = "globalWhiteRemoteAddresses:\n  - 10.10.103.*\naccounts: []\n";
     auto plan = plan_of(admin, host, to_version("5.3.3"));
     auto errors = acl_v2(plan, Severity::error);
@@ -132,7 +132,7 @@ TEST(AclV2, AGlobalWhiteListBlocksBecauseAcl2HasNone) {
 
 TEST(AclV2, AnUnreadableAclFileIsAWarningToAccept) {
     auto admin = acl_v1_cluster();
-    FileHost host;  // no file
+    FakeHost host;  // no file
     auto plan = plan_of(admin, host, to_version("5.3.3"));
     auto warnings = acl_v2(plan, Severity::warning);
     ASSERT_FALSE(warnings.empty());
@@ -141,7 +141,7 @@ TEST(AclV2, AnUnreadableAclFileIsAWarningToAccept) {
 
 TEST(AclV2, ABrokerWithoutAclGetsNothing) {
     auto admin = healthy_two_groups();
-    FileHost host;
+    FakeHost host;
     auto plan = plan_of(admin, host, to_version("5.3.3"));
     for (const auto& n : plan.nodes) EXPECT_FALSE(override_of(plan, n.id, "authenticationEnabled")) << n.id;
     for (const auto& f : plan.findings) EXPECT_NE(f.id, "acl-v2") << f.message;

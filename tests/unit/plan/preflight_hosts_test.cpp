@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "fake_host_probe.hpp"
 #include "plan_fixture.hpp"
 
 using namespace rmqup;
@@ -12,83 +13,16 @@ using namespace rmqup::test;
 
 namespace {
 
-JavaFacts healthy_java() {
-    JavaFacts j;
-    j.java = "/usr/lib/jvm/java-8/bin/java";
-    j.java_home = "/usr/lib/jvm/java-8";
-    j.source = "JAVA_HOME of the session";
-    j.version = "1.8.0_392";
-    j.version_output = "openjdk version \"1.8.0_392\"";
-    return j;
-}
-
-// One host: healthy facts for whatever is asked, every node found where the inventory says.
-class FakeHost final : public HostOps {
-public:
-    JavaFacts java = healthy_java();
-    std::map<std::string, std::string> jar_version;    // home -> version of its jars (default: from its name)
-    std::map<std::string, std::vector<std::string>> missing;  // home -> missing entries
-    std::set<std::string> absent_homes;
-    std::vector<std::string> uncreatable_logs;
-    std::vector<std::string> snapshots;
-    long long free_bytes = 100LL << 30;
-    std::map<std::string, Result<std::optional<ProcessIdentity>>> identities;  // address -> answer
-    std::map<std::string, std::string> files;
-    std::vector<FactsRequest> requests;
-
-    Result<std::optional<ProcessIdentity>> identify(const ProcessSpec& spec) override {
-        if (auto it = identities.find(spec.address); it != identities.end()) return it->second;
-        ProcessIdentity id;
-        id.pid = 1000 + static_cast<int>(spec.address.size());
-        id.home = spec.home;
-        id.home_source = "classpath";
-        id.config_path = spec.config_path;
-        id.expected_home = spec.home;
-        id.expected_config = spec.config_path;
-        id.config_matches = true;
-        id.home_matches = true;
-        return std::optional<ProcessIdentity>{id};
+// Every host healthy for whatever is asked: every node found where the inventory says.
+struct Hosts : FakeFleet {
+    Hosts() {
+        defaults.java = healthy_java();
+        defaults.unlisted = Unlisted::as_specified;
+        defaults.other_homes = OtherHomes::version_from_name;
     }
-    Result<std::vector<int>> find_pids(const ProcessSpec&) override { return std::vector<int>{}; }
-    Status stop(const ProcessSpec&, std::chrono::milliseconds, KillPolicy) override { return ok_status(); }
-    Result<int> start(const ProcessSpec&) override { return 1; }
-    Result<bool> abort_marker_present(const ProcessSpec&) override { return false; }
-    Result<std::string> read_file(const std::string& path) override {
-        if (auto it = files.find(path); it != files.end()) return it->second;
-        return make_error(ErrorKind::rejected, "cat: " + path + ": No such file or directory");
-    }
-    Status write_file(const std::string&, const std::string&, int) override { return ok_status(); }
-    Status backup_once(const std::string&, const std::string&) override { return ok_status(); }
-    Result<bool> path_exists(const std::string&) override { return true; }
-    Result<HostFacts> facts(const FactsRequest& request) override {
-        requests.push_back(request);
-        HostFacts f;
-        f.java = java;
-        for (const auto& h : request.homes) {
-            HomeFacts home;
-            home.home = h;
-            home.present = absent_homes.count(h) == 0;
-            home.missing = missing[h];
-            const std::string v = jar_version.count(h) ? jar_version[h] : h.substr(h.rfind('-') + 1);
-            home.broker_jar_version = v;
-            home.namesrv_jar_version = v;
-            f.homes.push_back(home);
-        }
-        for (std::size_t i = 0; i < request.store_paths.size(); ++i) f.store_free_bytes.push_back(free_bytes);
-        f.uncreatable_log_folders = uncreatable_logs;
-        f.snapshots = snapshots;
-        return f;
-    }
-};
-
-struct Hosts {
-    std::map<std::string, FakeHost> ops;
-    std::set<std::string> unreachable;
-    HostOpsProvider provider() {
-        return [this](const HostAccess& a) -> Result<HostOps*> {
-            if (unreachable.count(a.name)) return make_error(ErrorKind::unreachable, "ssh connect to " + a.address + ": refused");
-            return static_cast<HostOps*>(&ops[a.name]);
-        };
+    FakeHost& operator[](const std::string& name) { return host(name); }
+    void cut_off(const std::string& name) {
+        host(name).unreachable = make_error(ErrorKind::unreachable, "ssh connect to " + name + ": refused");
     }
 };
 
@@ -132,8 +66,8 @@ TEST(HostChecks, HealthyHostsShowEachProcessAndBlockNothing) {
         << text_of(shown);
     EXPECT_TRUE(contains(text_of(all(plan, "java", Severity::info)), "Java 1.8.0_392 at /usr/lib/jvm/java-8/bin/java"));
 
-    ASSERT_EQ(hosts.ops["h2"].requests.size(), 1u);
-    const FactsRequest& r = hosts.ops["h2"].requests[0];
+    ASSERT_EQ(hosts["h2"].requests.size(), 1u);
+    const FactsRequest& r = hosts["h2"].requests[0];
     EXPECT_EQ(r.homes, (std::vector<std::string>{"/opt/rocketmq-4.9.7", "/opt/rocketmq-4.8.0"}));
     EXPECT_EQ(r.store_paths, (std::vector<std::string>{"/s/a-s", "/s/b"}));
     EXPECT_EQ(r.config_paths, (std::vector<std::string>{"/c/a-s.properties", "/c/b.properties"}));
@@ -142,7 +76,7 @@ TEST(HostChecks, HealthyHostsShowEachProcessAndBlockNothing) {
 
 TEST(HostChecks, UnreachableHost) {
     Hosts hosts;
-    hosts.unreachable.insert("h3");
+    hosts.cut_off("h3");
     auto plan = plan_with_hosts(hosts);
     auto* f = finding(plan, "host-unreachable");
     ASSERT_TRUE(f);
@@ -152,7 +86,7 @@ TEST(HostChecks, UnreachableHost) {
 
 TEST(HostChecks, ANodeWithNoListenerIsAnError) {
     Hosts hosts;
-    hosts.ops["h1"].identities.emplace("127.0.0.1:10911", std::optional<ProcessIdentity>{});
+    hosts["h1"].identities.emplace("127.0.0.1:10911", std::optional<ProcessIdentity>{});
     auto plan = plan_with_hosts(hosts);
     const auto errors = all(plan, "process-identified", Severity::error);
     ASSERT_EQ(errors.size(), 1u);
@@ -163,7 +97,7 @@ TEST(HostChecks, ANodeWithNoListenerIsAnError) {
 
 TEST(HostChecks, AnUnidentifiableListenerIsAnErrorWithTheReason) {
     Hosts hosts;
-    hosts.ops["h2"].identities.emplace(
+    hosts["h2"].identities.emplace(
         "127.0.0.2:9876", make_error(ErrorKind::conflict, "a process listens on *:9876 but its PID cannot be read"));
     auto plan = plan_with_hosts(hosts);
     const auto errors = all(plan, "process-identified", Severity::error);
@@ -180,7 +114,7 @@ TEST(HostChecks, AnotherHomeOrConfigIsAnErrorNamingBoth) {
     id.home_source = "ROCKETMQ_HOME";
     id.config_path = "/opt/rocketmq-4.7.1/conf/broker-b.properties";
     id.expected_config = "/c/b.properties";
-    hosts.ops["h2"].identities.emplace("127.0.0.2:10911", std::optional<ProcessIdentity>{id});
+    hosts["h2"].identities.emplace("127.0.0.2:10911", std::optional<ProcessIdentity>{id});
     auto plan = plan_with_hosts(hosts);
     const std::string errors = text_of(all(plan, "process-identified", Severity::error));
     EXPECT_TRUE(contains(errors, "runs with config /opt/rocketmq-4.7.1/conf/broker-b.properties, the inventory says "
@@ -193,7 +127,7 @@ TEST(HostChecks, AnotherHomeOrConfigIsAnErrorNamingBoth) {
 
 TEST(HostChecks, NoJavaForTheStartScripts) {
     Hosts hosts;
-    hosts.ops["h3"].java = JavaFacts{};
+    hosts["h3"].java = JavaFacts{};
     auto plan = plan_with_hosts(hosts);
     const auto errors = all(plan, "java", Severity::error);
     ASSERT_EQ(errors.size(), 1u);
@@ -203,7 +137,7 @@ TEST(HostChecks, NoJavaForTheStartScripts) {
 
 TEST(HostChecks, JavaTooOldForAnyRocketMQ) {
     Hosts hosts;
-    hosts.ops["h1"].java.version = "1.7.0_80";
+    hosts["h1"].java.version = "1.7.0_80";
     auto plan = plan_with_hosts(hosts);
     const auto errors = all(plan, "java", Severity::error);
     ASSERT_FALSE(errors.empty());
@@ -214,7 +148,7 @@ TEST(HostChecks, Java9PlusOnlyFrom493ForTheTargetAndTheRollbackHome) {
     std::string text = k_two_groups;
     text.replace(text.find("targetVersion: 4.9.7"), 20, "targetVersion: 4.9.2");
     Hosts hosts;
-    hosts.ops["h2"].java.version = "11.0.2";
+    hosts["h2"].java.version = "11.0.2";
     auto plan = plan_with_hosts(hosts, text);
     const std::string errors = text_of(all(plan, "java", Severity::error));
     EXPECT_TRUE(contains(errors, "h2: host h2: Java 11.0.2 at /usr/lib/jvm/java-8/bin/java (JAVA_HOME of the session) cannot run "
@@ -223,7 +157,7 @@ TEST(HostChecks, Java9PlusOnlyFrom493ForTheTargetAndTheRollbackHome) {
     EXPECT_TRUE(contains(errors, "RocketMQ 4.8.0 (current, for rollback)")) << errors;
 
     Hosts newer;  // 4.9.7 runs on Java 11, the 4.8.0 rollback does not
-    newer.ops["h2"].java.version = "11.0.2";
+    newer["h2"].java.version = "11.0.2";
     const std::string rollback_only = text_of(all(plan_with_hosts(newer), "java", Severity::error));
     EXPECT_FALSE(contains(rollback_only, "(target)")) << rollback_only;
     EXPECT_TRUE(contains(rollback_only, "4.8.0 (current, for rollback)")) << rollback_only;
@@ -234,7 +168,7 @@ TEST(HostChecks, AJavaHomeWithoutJavaFallsBackAndSaysSo) {
     const std::string h1 = "{name: h1, address: 127.0.0.1}";
     text.replace(text.find(h1), h1.size(), "{name: h1, address: 127.0.0.1, javaHome: /opt/jdk8}");
     Hosts hosts;
-    hosts.ops["h1"].java.source = "$HOME/jdk/java";
+    hosts["h1"].java.source = "$HOME/jdk/java";
     auto plan = plan_with_hosts(hosts, text);
     const std::string warnings = text_of(all(plan, "java", Severity::warning));
     EXPECT_TRUE(contains(warnings, "javaHome /opt/jdk8 has no bin/java")) << warnings;
@@ -242,10 +176,10 @@ TEST(HostChecks, AJavaHomeWithoutJavaFallsBackAndSaysSo) {
 
 TEST(HostChecks, TargetHomeLayoutAndVersionFromTheJars) {
     Hosts hosts;
-    hosts.ops["h1"].jar_version["/opt/rocketmq-4.9.7"] = "4.9.6";
-    hosts.ops["h2"].missing["/opt/rocketmq-4.9.7"] = {"bin/runbroker.sh"};
-    hosts.ops["h3"].absent_homes.insert("/opt/rocketmq-4.9.7");
-    hosts.ops["h3"].uncreatable_logs = {"/opt/rocketmq-4.9.7/logs"};
+    hosts["h1"].jar_version["/opt/rocketmq-4.9.7"] = "4.9.6";
+    hosts["h2"].missing["/opt/rocketmq-4.9.7"] = {"bin/runbroker.sh"};
+    hosts["h3"].absent_homes.insert("/opt/rocketmq-4.9.7");
+    hosts["h3"].uncreatable_logs = {"/opt/rocketmq-4.9.7/logs"};
     auto plan = plan_with_hosts(hosts);
     const std::string errors = text_of(all(plan, "target-home", Severity::error));
     EXPECT_TRUE(contains(errors, "h1: RocketMQ home /opt/rocketmq-4.9.7 on host h1 holds lib/rocketmq-broker-4.9.6.jar, "
@@ -258,7 +192,7 @@ TEST(HostChecks, TargetHomeLayoutAndVersionFromTheJars) {
 
 TEST(HostChecks, TheRollbackHomeIsCheckedToo) {
     Hosts hosts;
-    hosts.ops["h1"].missing["/opt/rocketmq-4.8.0"] = {"bin/mqnamesrv"};
+    hosts["h1"].missing["/opt/rocketmq-4.8.0"] = {"bin/mqnamesrv"};
     auto plan = plan_with_hosts(hosts);
     const std::string errors = text_of(all(plan, "current-home", Severity::error));
     EXPECT_TRUE(contains(errors, "/opt/rocketmq-4.8.0 on host h1 lacks bin/mqnamesrv")) << errors;
@@ -266,7 +200,7 @@ TEST(HostChecks, TheRollbackHomeIsCheckedToo) {
 
 TEST(HostChecks, LowDisk) {
     Hosts hosts;
-    hosts.ops["h1"].free_bytes = 100LL << 20;
+    hosts["h1"].free_bytes = 100LL << 20;
     auto plan = plan_with_hosts(hosts);
     auto* disk = finding(plan, "disk-free-low");
     ASSERT_TRUE(disk);
@@ -284,7 +218,7 @@ TEST(HostChecks, LeftoverSnapshotsOfOtherRunsAreWarnedAboutNeverOurs) {
     ASSERT_FALSE(ours.empty());
     const std::vector<std::string> on_disk = {ours, "/c/a.properties.rmqup-pristine",
                                               "/c/a.properties.rmqup-0badc0de.pristine"};
-    hosts.ops["h1"].snapshots = on_disk;
+    hosts["h1"].snapshots = on_disk;
     auto plan = plan_with_hosts(hosts);
     std::set<std::string> flagged;
     for (const auto* f : all(plan, "leftover-snapshot", Severity::warning)) flagged.insert(f->subject);
@@ -296,7 +230,7 @@ TEST(HostChecks, LeftoverSnapshotsOfOtherRunsAreWarnedAboutNeverOurs) {
 
 TEST(HostChecks, AclFilesAreComparedWhenABrokerHasAclOn) {
     Hosts hosts;
-    auto& h1 = hosts.ops["h1"];
+    auto& h1 = hosts["h1"];
     h1.files["/c/a.properties"] = "brokerName=broker-a\naclEnable=true\n";
     h1.files["/opt/rocketmq-4.8.0/conf/plain_acl.yml"] = "accounts:\n- accessKey: ops\n";
     h1.files["/opt/rocketmq-4.9.7/conf/plain_acl.yml"] = "accounts:\n- accessKey: RocketMQ\n";
@@ -325,7 +259,7 @@ TEST(HostChecks, NoAclNoAclFileFindings) {
 
 TEST(HostChecks, OfflineContactsNoHost) {
     Hosts hosts;
-    hosts.unreachable = {"h1", "h2", "h3"};
+    for (const char* h : {"h1", "h2", "h3"}) hosts.cut_off(h);
     PlanRequest req = fixed_request();
     req.offline = true;
     req.host_ops = hosts.provider();
@@ -348,7 +282,7 @@ TEST(HostChecks, ABrokerRunningWithEnableProxyKeepsItAcrossTheRestart) {
     id.config_path = "/c/b.properties";
     id.config_matches = true;
     id.home_matches = true;
-    hosts.ops["h2"].identities.emplace("127.0.0.2:10911", std::optional<ProcessIdentity>{id});
+    hosts["h2"].identities.emplace("127.0.0.2:10911", std::optional<ProcessIdentity>{id});
     auto plan = plan_with_hosts(hosts);
     EXPECT_EQ(all(plan, "broker-mode", Severity::info).size(), 1u) << text_of(all(plan, "broker-mode", Severity::info));
     int proxied = 0;

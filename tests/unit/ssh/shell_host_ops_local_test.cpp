@@ -224,18 +224,6 @@ TEST_F(ShellHostOpsLocal, WithoutSsTheListenerIsFoundThroughProcNetTcp) {
     EXPECT_TRUE((*id)->config_matches);
 }
 
-TEST_F(ShellHostOpsLocal, MatchEndsAtAWordBoundary) {
-    const ProcessSpec a = fake_broker("broker-a");
-    ProcessSpec bak = fake_broker("broker-a.properties.bak");
-    bak.config_path = a.config_path + ".bak";
-    bak.match = default_broker_match(bak.config_path);
-    bak.start_command = "exec sh -c 'while :; do sleep 0.1; done' fake -c " + shell_quote(bak.config_path);
-    ASSERT_TRUE(ops.start(bak).ok());
-    auto found = ops.find_pids(a);
-    ASSERT_TRUE(found.ok());
-    EXPECT_TRUE(found->empty()) << "'" << a.match << "' matched the .bak process";
-}
-
 TEST_F(ShellHostOpsLocal, StartDetectsImmediateExitWithTheLogTail) {
     ProcessSpec spec = fake_broker("broker-x");
     std::filesystem::create_directories(dir / "logs");
