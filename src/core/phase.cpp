@@ -1,4 +1,4 @@
-#include "rmqup/plan/phase.hpp"
+#include "rmqup/core/phase.hpp"
 
 namespace rmqup {
 

@@ -68,6 +68,38 @@ std::int64_t lag_of(const rmq::ConsumeStats& stats) {
     return total;
 }
 
+// Consumer lag per (group, broker) of the consumer groups with a retry topic on each broker group,
+// bounded by req.max_consume_stats_queries so a cluster with thousands of groups stays fast.
+void check_consumer_lag(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
+                        const std::vector<std::vector<std::string>>& consumer_groups, Findings& findings) {
+    int queries = 0;
+    bool truncated = false;
+    for (std::uint32_t g = 0; g < view.groups.size() && !truncated; ++g) {
+        const auto& addr = view.master_address[g];
+        if (addr.empty() || !view.runtime.count(addr)) continue;
+        for (const auto& group : consumer_groups[g]) {
+            if (queries >= req.max_consume_stats_queries) {
+                truncated = true;
+                break;
+            }
+            ++queries;
+            auto stats = admin.consume_stats(addr, group, "");
+            if (!stats) continue;  // a group without online consumers or offsets: nothing to report
+            auto lag = lag_of(*stats);
+            if (lag > req.consumer_lag_warn) {
+                findings.add("consumer-lag", Severity::warning, group + "@" + view.groups[g],
+                             "consumer group " + group + " is " + std::to_string(lag) + " messages behind on " +
+                                 view.groups[g] + ": they stay unconsumed while its master restarts");
+            }
+        }
+    }
+    if (truncated) {
+        findings.add("consumer-lag-truncated", Severity::info, inv.cluster,
+                     "consumer lag checked for the first " + std::to_string(req.max_consume_stats_queries) +
+                         " group/broker pairs only");
+    }
+}
+
 }  // namespace
 
 void check_topics(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
@@ -123,33 +155,7 @@ void check_topics(const Inventory& inv, BrokerAdmin& admin, const ClusterView& v
                          list_some(single_queue, req.max_topics_listed));
     }
 
-    // Consumer lag per (group, broker), bounded so a cluster with thousands of groups stays fast.
-    int queries = 0;
-    bool truncated = false;
-    for (std::uint32_t g = 0; g < view.groups.size() && !truncated; ++g) {
-        const auto& addr = view.master_address[g];
-        if (addr.empty() || !view.runtime.count(addr)) continue;
-        for (const auto& group : consumer_groups[g]) {
-            if (queries >= req.max_consume_stats_queries) {
-                truncated = true;
-                break;
-            }
-            ++queries;
-            auto stats = admin.consume_stats(addr, group, "");
-            if (!stats) continue;  // a group without online consumers or offsets: nothing to report
-            auto lag = lag_of(*stats);
-            if (lag > req.consumer_lag_warn) {
-                findings.add("consumer-lag", Severity::warning, group + "@" + view.groups[g],
-                             "consumer group " + group + " is " + std::to_string(lag) + " messages behind on " +
-                                 view.groups[g] + ": they stay unconsumed while its master restarts");
-            }
-        }
-    }
-    if (truncated) {
-        findings.add("consumer-lag-truncated", Severity::info, inv.cluster,
-                     "consumer lag checked for the first " + std::to_string(req.max_consume_stats_queries) +
-                         " group/broker pairs only");
-    }
+    check_consumer_lag(inv, admin, view, req, consumer_groups, findings);
 }
 
 void mark_topics_losing_writable(const ClusterView& view, const Inventory& inv,

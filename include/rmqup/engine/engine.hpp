@@ -16,7 +16,7 @@
 #include "rmqup/engine/journal.hpp"
 #include "rmqup/engine/reporter.hpp"
 #include "rmqup/hostops/host_ops.hpp"
-#include "rmqup/plan/phase.hpp"
+#include "rmqup/core/phase.hpp"
 #include "rmqup/plan/plan.hpp"
 
 namespace rmqup::engine {

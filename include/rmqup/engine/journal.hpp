@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "rmqup/core/result.hpp"
-#include "rmqup/plan/phase.hpp"
+#include "rmqup/core/phase.hpp"
 
 namespace rmqup::engine {
 

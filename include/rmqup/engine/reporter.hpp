@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "rmqup/plan/phase.hpp"
+#include "rmqup/core/phase.hpp"
 
 namespace rmqup::engine {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "rmqup/plan/phase.hpp"
+#include "rmqup/core/phase.hpp"
 #include "rmqup/plan/plan.hpp"
 
 namespace rmqup {
@@ -25,7 +25,7 @@ struct StepView {
     std::vector<std::string> topics_losing_writable;  // while this step runs
 };
 
-// The ordered steps for node (phases of rmqup/plan/phase.hpp; skipped nodes have none).
+// The ordered steps for node (phases of rmqup/core/phase.hpp; skipped nodes have none).
 std::vector<StepView> steps_for(const PlanNode& node, const Plan& plan);
 
 // Sum of the expected durations of node's steps.

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "engine/steps.hpp"
-#include "rmqup/plan/phase.hpp"
+#include "rmqup/core/phase.hpp"
 
 namespace rmqup::test {
 namespace {
