@@ -44,14 +44,6 @@ std::vector<std::vector<std::string>> batches_of(const Plan& plan) {
 
 bool terminal_ok(Phase p) { return p == Phase::done || p == Phase::skipped; }
 
-// First phase of n's flow at or after entry.
-Phase clamp_to_flow(const PlanNode& node, Phase entry) {
-    for (Phase p : detail::flow_for(node))
-        if (detail::flow_rank(p) >= detail::flow_rank(entry))
-            return p;
-    return Phase::done;
-}
-
 // What the run was asked to do: the summary's wording depends on it.
 enum class RunKind { upgrade, rollback };
 
@@ -163,7 +155,7 @@ Result<RunStatus> run_one(Context& ctx, NodeRun& n, const States& states) {
             auto e = detail::resume_entry(ctx, n, journaled);
             if (!e.ok())
                 return detail::handle_failure(ctx, n, e.error());
-            entry = clamp_to_flow(*n.node, *e);
+            entry = detail::first_in_flow_from(*n.node, *e);
             ctx.say(Level::info, &n, "resuming " + detail::node_label(*n.node) + " at " + phase_name(entry) +
                                          " (journal: " + phase_name(journaled) + ")");
         }

@@ -44,52 +44,6 @@ std::string conf_file(const std::string& home, const std::string& name) {
 
 }  // namespace
 
-bool old_process_may_be_stopped(Phase p) {
-    switch (p) {
-    case Phase::pending:
-    case Phase::skipped:
-    case Phase::set_read_only:
-    case Phase::confirm_read_only:
-    case Phase::drain: return false;
-    case Phase::stop:
-    case Phase::restore_config:
-    case Phase::start:
-    case Phase::await_registration:
-    case Phase::set_read_write:
-    case Phase::confirm_read_write:
-    case Phase::verify:
-    case Phase::done:
-    case Phase::rolling_back:
-    case Phase::rolled_back:
-    case Phase::paused:
-    case Phase::failed: return true;
-    }
-    return true;
-}
-
-bool target_may_be_serving(Phase p) {
-    switch (p) {
-    case Phase::set_read_write:
-    case Phase::confirm_read_write:
-    case Phase::verify:
-    case Phase::done: return true;
-    case Phase::pending:
-    case Phase::skipped:
-    case Phase::set_read_only:
-    case Phase::confirm_read_only:
-    case Phase::drain:
-    case Phase::stop:
-    case Phase::restore_config:
-    case Phase::start:
-    case Phase::await_registration:
-    case Phase::rolling_back:
-    case Phase::rolled_back:
-    case Phase::paused:
-    case Phase::failed: return false;
-    }
-    return false;
-}
-
 Result<std::optional<ProcessIdentity>> identify(Context& ctx, const PlanNode& node, const ProcessSpec& spec) {
     auto ops = ctx.host(node);
     if (!ops.ok())

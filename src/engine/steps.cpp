@@ -1,34 +1,7 @@
-// The per-phase dispatch and each node kind's sequence of phases.
+// The per-phase dispatch: what each phase of a node's flow does (the flows: phase_tables.cpp).
 #include "steps.hpp"
 
 namespace rmqup::engine::detail {
-
-std::vector<Phase> flow_for(const PlanNode& n) {
-    if (n.kind == NodeKind::nameserver) {
-        std::vector<Phase> f{Phase::stop};
-        if (!n.target.config_path.empty() && !n.pristine_config_backup.empty())
-            f.push_back(Phase::restore_config);
-        f.push_back(Phase::start);
-        f.push_back(Phase::await_registration);
-        return f;
-    }
-    if (is_master(n))
-        return {Phase::set_read_only, Phase::confirm_read_only, Phase::drain,  Phase::stop,
-                Phase::restore_config, Phase::start,            Phase::await_registration,
-                Phase::set_read_write, Phase::confirm_read_write, Phase::verify};
-    return {Phase::stop, Phase::restore_config, Phase::start, Phase::await_registration, Phase::verify};
-}
-
-int flow_rank(Phase p) {
-    static const std::vector<Phase> k_full = {Phase::set_read_only,  Phase::confirm_read_only, Phase::drain,
-                                              Phase::stop,           Phase::restore_config,    Phase::start,
-                                              Phase::await_registration, Phase::set_read_write,
-                                              Phase::confirm_read_write, Phase::verify};
-    for (size_t i = 0; i < k_full.size(); ++i)
-        if (k_full[i] == p)
-            return static_cast<int>(i);
-    return -1;
-}
 
 Status run_step(Context& ctx, NodeRun& n, Phase p) {
     const auto& node = *n.node;

@@ -20,6 +20,8 @@ std::vector<Phase> flow_for(const PlanNode& n);
 // Where a phase stands in the full (master) flow, for mapping a journaled phase onto a shorter
 // flow (slave, NameServer); -1 for phases outside the flow (pending, done, failure phases).
 int flow_rank(Phase p);
+// The first phase of n's flow at or after entry in the master flow (done when none is).
+Phase first_in_flow_from(const PlanNode& n, Phase entry);
 
 // Performs the work of phase p for n.
 Status run_step(Context& ctx, NodeRun& n, Phase p);
@@ -48,7 +50,8 @@ Status rollback_node(Context& ctx, NodeRun& n, const std::string& reason);
 // Where a node caught mid-flow (journal state st) continues, after checking the live state.
 Result<Phase> resume_entry(Context& ctx, NodeRun& n, Phase journaled);
 
-// Phase tables (explicit, so that inserting a phase cannot silently change rollback or safety):
+// Phase tables (phase_tables.cpp; explicit, so that inserting a phase cannot silently change
+// rollback or safety):
 // whether the old process may already have been stopped when a node is in phase p ...
 bool old_process_may_be_stopped(Phase p);
 // ... and whether the node may be serving writes on the target version (a rollback drains it).

@@ -19,6 +19,10 @@ constexpr Phase k_every_phase[] = {Phase::pending,        Phase::skipped,       
                                    Phase::done,           Phase::rolling_back,      Phase::rolled_back,
                                    Phase::paused,         Phase::failed};
 
+// A new phase must be added to k_every_phase (and so to docs/engine.md) to compile.
+static_assert(std::size(k_every_phase) == static_cast<std::size_t>(Phase::failed) + 1,
+              "k_every_phase lists every Phase");
+
 // phase name -> {old may be stopped, target may be serving} from the "Phase tables" section.
 std::map<std::string, std::pair<bool, bool>> documented() {
     std::ifstream in(std::string(RMQUP_SOURCE_DIR) + "/docs/engine.md");
@@ -68,6 +72,23 @@ TEST(PhaseTables, EveryFlowPhaseHasARankAndFlowsAreInRankOrder) {
     }
     EXPECT_EQ(engine::detail::flow_rank(Phase::done), -1);
     EXPECT_EQ(engine::detail::flow_rank(Phase::paused), -1);
+}
+
+TEST(PhaseTables, SlaveAndNameServerFlowsArePartsOfTheMastersFlow) {
+    PlanNode slave;
+    slave.kind = NodeKind::broker;
+    slave.broker_id = 1;
+    EXPECT_EQ(engine::detail::flow_for(slave),
+              (std::vector<Phase>{Phase::stop, Phase::restore_config, Phase::start, Phase::await_registration,
+                                  Phase::verify}));
+    PlanNode ns;
+    ns.kind = NodeKind::nameserver;
+    EXPECT_EQ(engine::detail::flow_for(ns),
+              (std::vector<Phase>{Phase::stop, Phase::start, Phase::await_registration}));
+    // A journaled master phase maps onto the next phase the slave really has.
+    EXPECT_EQ(engine::detail::first_in_flow_from(slave, Phase::drain), Phase::stop);
+    EXPECT_EQ(engine::detail::first_in_flow_from(slave, Phase::set_read_write), Phase::verify);
+    EXPECT_EQ(engine::detail::first_in_flow_from(ns, Phase::verify), Phase::done);
 }
 
 }  // namespace
