@@ -55,8 +55,6 @@ std::string Topology::namesrv_addr() const {
     return out;
 }
 
-bool port_free(const std::string& ip, int port) { return can_bind(ip, port); }
-
 Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip, GroupShape shape) {
     const bool lo = scheme == AddressScheme::loopback;
     const auto dot = first_ip.rfind('.');

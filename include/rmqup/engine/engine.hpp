@@ -1,5 +1,5 @@
 // The step engine: drives a reviewed Plan node by node through the rollout phases
-// (plan/phase.hpp). Pure logic: every effect goes through AdminApi, HostOps (looked up by host
+// (core/phase.hpp). Pure logic: every effect goes through AdminApi, HostOps (looked up by host
 // name), Clock, Journal and Reporter, so the same code runs live, in a dry run and in tests.
 #pragma once
 

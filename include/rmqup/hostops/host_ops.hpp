@@ -36,6 +36,8 @@ public:
     virtual Status write_file(const std::string& path, const std::string& content, int mode) = 0;
     // Copies path to backup_path unless backup_path exists already (keeps the pristine copy).
     virtual Status backup_once(const std::string& path, const std::string& backup_path) = 0;
+    // True if path exists on the host (file, folder or a symlink's target); errors only when the
+    // host cannot be asked.
     virtual Result<bool> path_exists(const std::string& path) = 0;
 };
 

@@ -54,7 +54,4 @@ enum class GroupShape { master_and_slave, master_only };
 Topology rehearsal_topology(AddressScheme scheme, const std::string& first_ip = "127.0.0.2",
                             GroupShape shape = GroupShape::master_and_slave);
 
-// True if ip:port (and, for a broker, the RocketMQ side ports port-2 and port+1) can be bound now.
-bool port_free(const std::string& ip, int port);
-
 }  // namespace rmqup::rehearsal

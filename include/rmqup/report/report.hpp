@@ -26,9 +26,9 @@ std::string render_markdown_report(const RunSummary& summary, const std::vector<
 // A self-contained HTML page (inline CSS and SVG): the same plus a timeline of every node's
 // phases and the cluster's put TPS around them. All text is HTML-escaped.
 std::string render_html_report(const RunSummary& summary, const std::vector<Event>& events);
-// Writes <dir>/report.md and <dir>/report.html (creating dir).
+// Writes <dir>/report.md (creating dir). Errors: io, naming the folder or file that failed.
 Status write_markdown_report(const std::string& dir, const RunSummary& summary, const std::vector<Event>& events);
+// Writes <dir>/report.html (creating dir). Errors: io, naming the folder or file that failed.
 Status write_html_report(const std::string& dir, const RunSummary& summary, const std::vector<Event>& events);
-// Errors: io (the folder cannot be created or the file written), naming the path.
 
 }  // namespace rmqup::report
