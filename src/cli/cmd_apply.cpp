@@ -93,21 +93,17 @@ Result<Plan> load_plan_file(const std::string& path) {
     return plan_from_json(*text, path);
 }
 
-// "${ENV}" / "file:/path" are resolved; anything else is the literal access key.
+// The plan's ACL references (resolved now), else the command-line flags.
 Result<std::optional<rmq::AclCredentials>> plan_acl(const Plan& plan, const GlobalOptions& g) {
     if (plan.acl_access_key_ref.empty())
         return resolve_acl(g);
-    std::string ak = plan.acl_access_key_ref;
-    if (ak.rfind("${", 0) == 0 || ak.rfind("file:", 0) == 0) {
-        auto v = resolve_secret_ref(ak);
-        if (!v.ok())
-            return std::move(v).error().with("acl access key");
-        ak = v->reveal();
-    }
+    auto ak = resolve_access_key(plan.acl_access_key_ref);
+    if (!ak.ok())
+        return std::move(ak).error().with("acl access key");
     auto sk = resolve_secret_ref(plan.acl_secret_key_ref);
     if (!sk.ok())
         return std::move(sk).error().with("acl secret key");
-    return std::optional<rmq::AclCredentials>(rmq::AclCredentials{ak, std::move(sk).value()});
+    return std::optional<rmq::AclCredentials>(rmq::AclCredentials{*ak, std::move(sk).value()});
 }
 
 // The plan from --plan, or made now from -i (live discovery; offline for a dry run).

@@ -48,19 +48,11 @@ Result<Inventory> load(const std::string& path) {
     return inv;
 }
 
-// "${ENV}" / "file:/path" references are resolved; anything else is the literal access key.
-Result<std::string> resolve_access_key(const std::string& ref) {
-    if (ref.rfind("${", 0) != 0 && ref.rfind("file:", 0) != 0) return ref;
-    auto v = resolve_secret_ref(ref);
-    if (!v) return std::move(v).error().with("acl.accessKey");
-    return v->reveal();
-}
-
 // ACL credentials from the inventory's references, else from the command-line flags.
 Result<std::optional<rmq::AclCredentials>> inventory_acl(const Inventory& inv, const GlobalOptions& g) {
     if (!inv.acl.enabled()) return resolve_acl(g);
     auto ak = resolve_access_key(inv.acl.access_key);
-    if (!ak) return std::move(ak).error();
+    if (!ak) return std::move(ak).error().with("acl.accessKey");
     auto sk = resolve_secret_ref(inv.acl.secret_key_ref);
     if (!sk) return std::move(sk).error().with("acl.secretKey");
     return std::optional<rmq::AclCredentials>(rmq::AclCredentials{*ak, *sk});

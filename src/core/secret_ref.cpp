@@ -35,4 +35,13 @@ Result<Secret> resolve_secret_ref(const std::string& ref) {
                       "a secret reference must be ${ENV_VAR}, file:/path or empty (the given value is not shown)");
 }
 
+Result<std::string> resolve_access_key(const std::string& key_or_ref) {
+    if (key_or_ref.rfind("${", 0) != 0 && key_or_ref.rfind("file:", 0) != 0)
+        return key_or_ref;
+    auto v = resolve_secret_ref(key_or_ref);
+    if (!v.ok())
+        return std::move(v).error();
+    return v->reveal();
+}
+
 }  // namespace rmqup

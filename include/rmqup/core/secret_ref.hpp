@@ -15,4 +15,9 @@ namespace rmqup {
 // (file unreadable); their messages never contain the value nor the given text.
 Result<Secret> resolve_secret_ref(const std::string& ref);
 
+// An ACL accessKey as inventories and plans carry it: a reference ("${NAME}", "file:/path") is
+// resolved as above; any other text is the access key itself (it names the account, it is not a
+// secret; plain_acl.yml lists it in clear). Errors: those of resolve_secret_ref.
+Result<std::string> resolve_access_key(const std::string& key_or_ref);
+
 }  // namespace rmqup

@@ -50,5 +50,17 @@ TEST(SecretRef, ErrorsNeverEchoTheValue) {
     EXPECT_EQ(literal.error().describe().find("hunter2"), std::string::npos);
 }
 
+TEST(SecretRef, AnAccessKeyIsAReferenceOrTheKeyItself) {
+    ::setenv("RMQUP_TEST_ACCESS_KEY", "rocketmq2", 1);
+    auto from_env = resolve_access_key("${RMQUP_TEST_ACCESS_KEY}");
+    ASSERT_TRUE(from_env.ok());
+    EXPECT_EQ(*from_env, "rocketmq2");
+    auto literal = resolve_access_key("RocketMQ");
+    ASSERT_TRUE(literal.ok());
+    EXPECT_EQ(*literal, "RocketMQ");
+    ::unsetenv("RMQUP_TEST_ACCESS_KEY_MISSING");
+    EXPECT_FALSE(resolve_access_key("${RMQUP_TEST_ACCESS_KEY_MISSING}").ok());
+}
+
 }  // namespace
 }  // namespace rmqup
