@@ -13,13 +13,6 @@
 
 namespace rmqup {
 
-namespace cli {
-int& exit_code() {
-    static int code = 0;
-    return code;
-}
-}  // namespace cli
-
 namespace {
 
 // The diagnostic log goes to stderr (spdlog's default is stdout, which carries the command's
@@ -63,7 +56,7 @@ int run_cli(int argc, char** argv, const std::string& version) {
         std::cerr << "rmq-upgrade: internal error: " << e.what() << "\n";
         return static_cast<int>(ExitCode::failed);
     }
-    return cli::exit_code();
+    return g.exit_code;
 }
 
 }  // namespace rmqup

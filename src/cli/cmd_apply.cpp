@@ -398,13 +398,13 @@ void add_apply_commands(CLI::App& app, GlobalOptions& g) {
     apply->add_flag("--dry-run", f->dry_run, "Print every call the run would make; contact nothing");
     apply->add_flag("--yes", f->yes, "Do not ask for confirmation");
     add_common(*apply, *f, g);
-    apply->callback([f, &g] { exit_code() = run_apply_cmd(*f, g); });
+    apply->callback([f, &g] { g.exit_code = run_apply_cmd(*f, g); });
 
     auto* resume = app.add_subcommand("resume", "Continue an interrupted or paused run from its journal");
     resume->add_option("--plan", f->plan_path, "Plan file (default: plan.json in the journal directory)");
     resume->add_flag("--approve", f->approve, "Pass the approval gate the run stopped at (exit code 4), then continue");
     add_common(*resume, *f, g);
-    resume->callback([f, &g] { exit_code() = run_from_journal(*f, g, LiveRun::resume); });
+    resume->callback([f, &g] { g.exit_code = run_from_journal(*f, g, LiveRun::resume); });
 
     auto* rollback = app.add_subcommand("rollback", "Put upgraded nodes back on their old version");
     rollback->add_option("--plan", f->plan_path, "Plan file (default: plan.json in the journal directory)");
@@ -417,14 +417,14 @@ void add_apply_commands(CLI::App& app, GlobalOptions& g) {
     rollback->callback([f, &g] {
         if (f->broker.empty() && !f->all) {
             std::cerr << "rmq-upgrade: rollback needs --broker NAME or --all\n";
-            exit_code() = static_cast<int>(ExitCode::invalid_input);
+            g.exit_code = static_cast<int>(ExitCode::invalid_input);
             return;
         }
         if (!rollback_confirmed(*f)) {
-            exit_code() = static_cast<int>(ExitCode::invalid_input);
+            g.exit_code = static_cast<int>(ExitCode::invalid_input);
             return;
         }
-        exit_code() = run_from_journal(*f, g, LiveRun::rollback);
+        g.exit_code = run_from_journal(*f, g, LiveRun::rollback);
     });
 }
 

@@ -404,7 +404,7 @@ void add_cluster_commands(CLI::App& app, GlobalOptions& g) {
     cluster->add_option("-n,--namesrv", f->nameservers, "NameServer addresses, 'ns1:9876;ns2:9876'")->required();
     cluster->add_flag("--json", f->json, "One JSON object instead of the table");
     add_common(*cluster, *f, g);
-    cluster->callback([f, gp] { exit_code() = run_cluster(*f, *gp); });
+    cluster->callback([f, gp] { gp->exit_code = run_cluster(*f, *gp); });
 
     auto* broker = app.add_subcommand("broker", "One broker: permission, runtime status");
     broker->require_subcommand(1);
@@ -415,13 +415,13 @@ void add_cluster_commands(CLI::App& app, GlobalOptions& g) {
     perm->add_option("permission", f->perm, "4 or 6")->required();
     perm->add_option("-n,--namesrv", f->nameservers, "NameServer addresses to confirm on");
     add_common(*perm, *f, g);
-    perm->callback([f, gp] { exit_code() = run_broker_perm(*f, *gp); });
+    perm->callback([f, gp] { gp->exit_code = run_broker_perm(*f, *gp); });
 
     auto* status = broker->add_subcommand("status", "Every GET_BROKER_RUNTIME_INFO key of one broker, sorted");
     status->add_option("--broker", f->broker, "Broker address ip:port")->required();
     status->add_flag("--json", f->json, "One JSON object instead of the table");
     add_common(*status, *f, g);
-    status->callback([f, gp] { exit_code() = run_broker_status(*f, *gp); });
+    status->callback([f, gp] { gp->exit_code = run_broker_status(*f, *gp); });
 
     auto* route = app.add_subcommand("route", "Queue data and broker data of one topic, from the first NameServer "
                                               "that answers");
@@ -429,7 +429,7 @@ void add_cluster_commands(CLI::App& app, GlobalOptions& g) {
     route->add_option("-n,--namesrv", f->nameservers, "NameServer addresses, 'ns1:9876;ns2:9876'")->required();
     route->add_flag("--json", f->json, "One JSON object instead of the tables");
     add_common(*route, *f, g);
-    route->callback([f, gp] { exit_code() = run_route(*f, *gp); });
+    route->callback([f, gp] { gp->exit_code = run_route(*f, *gp); });
 }
 
 }  // namespace rmqup::cli

@@ -180,7 +180,7 @@ void add_discover_commands(CLI::App& app, GlobalOptions& g) {
         ->capture_default_str()
         ->check(CLI::Range(1, 600000));
     add_acl_options(*cmd, g);
-    cmd->callback([f, gp] { exit_code() = run_discover(*f, *gp); });
+    cmd->callback([f, gp] { gp->exit_code = run_discover(*f, *gp); });
 }
 
 }  // namespace rmqup::cli

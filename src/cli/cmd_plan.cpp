@@ -226,7 +226,7 @@ void add_plan_commands(CLI::App& app, GlobalOptions& g) {
 
     auto* validate = app.add_subcommand("validate", "Check an inventory without contacting anything. Exit 0 valid, 2 invalid");
     validate->add_option("-i,--inventory", f->inventory, "Inventory file (YAML or JSON)")->required();
-    validate->callback([f] { exit_code() = run_validate(*f); });
+    validate->callback([f, gp] { gp->exit_code = run_validate(*f); });
 
     auto* plan = app.add_subcommand(
         "plan", "Discover the cluster, run the preflight checks and print every step the roll will take. "
@@ -240,7 +240,7 @@ void add_plan_commands(CLI::App& app, GlobalOptions& g) {
     plan->add_option("--producer-group", f->producer_groups, "Producer group to include in the client census (repeatable)");
     plan->add_flag("--no-host-checks", f->no_host_checks, "Skip the checks that log in to the hosts");
     add_acl_options(*plan, g);
-    plan->callback([f, gp] { exit_code() = run_plan(*f, *gp); });
+    plan->callback([f, gp] { gp->exit_code = run_plan(*f, *gp); });
 
     auto* census = app.add_subcommand(
         "census", "List the clients connected to every consumer group (found from %RETRY% topics) and to the named "
@@ -248,14 +248,14 @@ void add_plan_commands(CLI::App& app, GlobalOptions& g) {
     census->add_option("-i,--inventory", f->inventory, "Inventory file (YAML or JSON)")->required();
     census->add_option("--producer-group", f->producer_groups, "Producer group to ask for (repeatable)");
     add_acl_options(*census, g);
-    census->callback([f, gp] { exit_code() = run_census(*f, *gp); });
+    census->callback([f, gp] { gp->exit_code = run_census(*f, *gp); });
 
     auto* diff = app.add_subcommand("diff-topics", "Compare the live topics (queues, permissions per broker) with a "
                                                    "snapshot written by `plan -o`. Exit 0 identical, 1 different");
     diff->add_option("--snapshot", f->snapshot, "Snapshot file (<plan>.topics.json)")->required();
     diff->add_option("-n,--namesrv", f->nameservers, "NameServer addresses, 'ns1:9876;ns2:9876'")->required();
     add_acl_options(*diff, g);
-    diff->callback([f, gp] { exit_code() = run_diff_topics(*f, *gp); });
+    diff->callback([f, gp] { gp->exit_code = run_diff_topics(*f, *gp); });
 }
 
 }  // namespace rmqup::cli

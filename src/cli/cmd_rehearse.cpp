@@ -22,7 +22,7 @@ struct RehearseFlags {
 
 }  // namespace
 
-void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
+void add_rehearse_commands(CLI::App& app, GlobalOptions& g) {
     auto flags = std::make_shared<RehearseFlags>();
     auto* cmd = app.add_subcommand(
         "rehearse",
@@ -62,7 +62,7 @@ void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
                   "the plan (then it is stopped and the cluster planned again)");
     cmd->add_flag("--target-fails-to-start", flags->target_fails,
                   "Make the new version's brokers fail at start (rehearses the automatic rollback)");
-    cmd->callback([flags] {
+    cmd->callback([flags, &g] {
         auto o = flags->opts;
         o.format = flags->json ? rehearsal::OutputFormat::json : rehearsal::OutputFormat::text;
         o.scope = flags->setup_only ? rehearsal::RunScope::setup_only : rehearsal::RunScope::full;
@@ -74,7 +74,7 @@ void add_rehearse_commands(CLI::App& app, GlobalOptions& /*g*/) {
         o.transport = flags->transport == "ssh"     ? rehearsal::TransportChoice::ssh
                       : flags->transport == "local" ? rehearsal::TransportChoice::local
                                                     : rehearsal::TransportChoice::automatic;
-        exit_code() = rehearsal::run_rehearsal(o, std::cout, std::cerr);
+        g.exit_code = rehearsal::run_rehearsal(o, std::cout, std::cerr);
     });
 }
 

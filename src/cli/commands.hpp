@@ -5,12 +5,14 @@
 
 namespace rmqup::cli {
 
-// Options shared by every subcommand (logging, ACL credentials).
+// Options shared by every subcommand (logging, ACL credentials), and the exit code the chosen
+// subcommand's callback sets.
 struct GlobalOptions {
     int verbosity = 0;        // -v / -vv
     bool quiet = false;
     std::string access_key;   // --access-key (or RMQ_ACCESS_KEY)
     std::string secret_key_ref;  // --secret-key-file / RMQ_SECRET_KEY (never printed)
+    int exit_code = 0;        // set by the subcommand's callback (ExitCode values, or 130)
 };
 
 void add_cluster_commands(CLI::App& app, GlobalOptions& g);   // cmd_cluster.cpp: cluster, broker, route
@@ -19,7 +21,5 @@ void add_apply_commands(CLI::App& app, GlobalOptions& g);     // cmd_apply.cpp: 
 void add_rehearse_commands(CLI::App& app, GlobalOptions& g);  // cmd_rehearse.cpp: rehearse
 void add_discover_commands(CLI::App& app, GlobalOptions& g);  // cmd_discover.cpp: discover
 
-// Set by a subcommand's callback: the process exit code.
-int& exit_code();
 
 }  // namespace rmqup::cli

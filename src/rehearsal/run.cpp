@@ -21,6 +21,7 @@
 #include "rehearsal/cluster.hpp"
 #include "rehearsal/hosts.hpp"
 #include "rehearsal/load.hpp"
+#include "rmqup/core/exit_code.hpp"
 #include "rmqup/engine/engine.hpp"
 #include "rmqup/engine/journal.hpp"
 #include "rmqup/engine/reporter.hpp"
@@ -495,21 +496,24 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
     const std::string sim = find_sim(opts.sim_bin);
     if (sim.empty()) {
         err << "rmq-upgrade rehearse: rmq-sim not found (next to rmq-upgrade, in ../sim, or $RMQ_SIM); use --sim PATH\n";
-        return 2;
+        return static_cast<int>(ExitCode::invalid_input);  // nothing was started
     }
     const auto workdir = make_workdir(opts.workdir);
     if (!workdir) {
         err << "rmq-upgrade rehearse: cannot create a temporary directory\n";
-        return 1;
+        return static_cast<int>(ExitCode::failed);
     }
     Session session{opts, out, err, sim, *workdir, t0, interrupted, signal_count, reaper, RehearsalResult{}};
     session.result.workdir = *workdir;
     auto passed = rehearse_in_workdir(session);
     if (!passed.ok()) {
         err << "rmq-upgrade rehearse: " << passed.error().describe() << "\n";
-        return 1;
+        return static_cast<int>(ExitCode::failed);
     }
-    const int exit_code = *passed ? 0 : signals.received() && opts.scope == RunScope::full ? 130 : 1;
+    const ExitCode verdict = *passed                                               ? ExitCode::ok
+                             : signals.received() && opts.scope == RunScope::full ? ExitCode::interrupted
+                                                                                   : ExitCode::failed;
+    const int exit_code = static_cast<int>(verdict);
     tidy_workdir(opts, *workdir, exit_code, err);
     return exit_code;
 }

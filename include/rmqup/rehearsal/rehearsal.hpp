@@ -105,8 +105,9 @@ struct RehearsalResult {
 };
 
 // Runs a rehearsal; progress goes to err, the report (text or one JSON object) to out and to
-// <workdir>/rehearsal.json. Returns the process exit code: 0 passed, 1 failed (or could not set
-// up: the error on err, the work directory kept), 2 rmq-sim not found, 130 interrupted (full scope).
+// <workdir>/rehearsal.json. Returns the process exit code (rmqup/core/exit_code.hpp): ok passed,
+// failed (or could not set up: the error on err, the work directory kept), invalid_input rmq-sim
+// not found (nothing started), interrupted (full scope).
 int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& err);
 
 // The report as operator text and as one JSON object (what run_rehearsal prints).
