@@ -12,12 +12,12 @@ namespace rmqup {
 
 namespace {
 
-using plan_detail::ClusterView;
+using plan_detail::PreflightView;
 
 // The live placement the waves are proved against: every non-system topic with the groups whose
 // master holds writable queues of it. As in a route, a master whose brokerPermission lacks write
 // (left read-only) holds no writable queue. Unknown when a master's topic config was not read.
-TopicRoutes wave_topics(const ClusterView& view, const Inventory& inv, std::vector<WaveTopic>& out) {
+TopicRoutes wave_topics(const PreflightView& view, const Inventory& inv, std::vector<WaveTopic>& out) {
     std::vector<char> broker_writable(view.groups.size(), 1);
     for (std::uint32_t g = 0; g < view.groups.size(); ++g) {
         if (view.master_address[g].empty() || !view.topics_read.count(view.master_address[g])) return TopicRoutes::unknown;
@@ -79,7 +79,7 @@ Result<Plan> make_plan(const Inventory& inv, AdminApi* admin, const PlanRequest&
     if (nodes.empty()) return make_error(ErrorKind::invalid_input, inv.source + ": the inventory lists no nodes to upgrade");
 
     Findings findings(plan.findings);
-    ClusterView view = make_view(inv);
+    PreflightView view = make_view(inv);
     const bool live = admin && !req.offline;
     view.live = live;
     if (live) {

@@ -43,7 +43,7 @@ std::optional<std::string> override_of(const PlanNode& n, std::string_view key) 
 }
 
 // What the broker runs with after its restart: the plan's override, else its live (file) value.
-std::optional<std::string> after_restart(const PlanNode& n, const ClusterView& view, std::string_view key) {
+std::optional<std::string> after_restart(const PlanNode& n, const PreflightView& view, std::string_view key) {
     if (auto o = override_of(n, key)) return o;
     return live_config(view, n.address, key);
 }
@@ -89,7 +89,7 @@ Result<std::string> read_on_host(const Inventory& inv, const PlanRequest& req, c
 // --- acl-v2 ---------------------------------------------------------------------------------
 
 // The brokers' ACL 1.0 becomes ACL 2.0 on a release that no longer reads aclEnable.
-void check_acl_v2_node(PlanNode& n, const ClusterView& view, std::vector<std::string>& converted, Findings& findings) {
+void check_acl_v2_node(PlanNode& n, const PreflightView& view, std::vector<std::string>& converted, Findings& findings) {
     auto authn = after_restart(n, view, "authenticationEnabled");
     if (authn && *authn != "true") {
         findings.add("acl-v2", Severity::error, who_of(n),
@@ -116,7 +116,7 @@ void check_acl_v2_node(PlanNode& n, const ClusterView& view, std::vector<std::st
 // Slaves sync from their master with the broker's own client, which signs only with
 // innerClientAuthenticationCredentials once authentication is on (BrokerOuterAPI at 5.3.3). The
 // plan never writes a secret into a config: the operator adds it to the config files.
-void check_inner_credentials(const Inventory& inv, const std::vector<PlanNode>& nodes, const ClusterView& view,
+void check_inner_credentials(const Inventory& inv, const std::vector<PlanNode>& nodes, const PreflightView& view,
                              const std::set<std::string>& converted_groups, Findings& findings) {
     for (const auto& g : inv.broker_groups) {
         if (converted_groups.count(g.broker_name) == 0 || g.members.size() < 2) continue;
@@ -275,7 +275,7 @@ void report_clients(const ClientVerdict& v, const ClientCensus& census, const st
                      " covered by globalWhiteRemoteAddresses; " + list_some(notes, 4));
 }
 
-void check_switch_on(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
+void check_switch_on(const Inventory& inv, BrokerAdmin& admin, const PreflightView& view, const PlanRequest& req,
                      const std::vector<const PlanNode*>& switching, Findings& findings) {
     auto target = RmqVersion::parse(inv.target_version);
     std::vector<std::string> names;
@@ -296,7 +296,7 @@ void check_switch_on(const Inventory& inv, BrokerAdmin& admin, const ClusterView
 
 }  // namespace
 
-void check_acl_transitions(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
+void check_acl_transitions(const Inventory& inv, BrokerAdmin& admin, const PreflightView& view, const PlanRequest& req,
                            std::vector<PlanNode>& nodes, Findings& findings) {
     auto target = RmqVersion::parse(inv.target_version);
     if (!target) return;

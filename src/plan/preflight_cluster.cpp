@@ -8,8 +8,8 @@
 
 namespace rmqup::plan_detail {
 
-ClusterView make_view(const Inventory& inv) {
-    ClusterView view;
+PreflightView make_view(const Inventory& inv) {
+    PreflightView view;
     for (const auto& g : inv.broker_groups) {
         view.group_index.emplace(g.broker_name, static_cast<std::uint32_t>(view.groups.size()));
         view.groups.push_back(g.broker_name);
@@ -109,7 +109,7 @@ void unanswered(const std::string& who, const PlanNode& node, const char* reques
 
 // Runtime info and config of one broker into the view; version, disk and permission findings.
 void check_broker(const RmqVersion* target, BrokerAdmin& admin, const PlanRequest& req, PlanNode& node,
-                  ClusterView& view, std::map<std::string, std::vector<std::string>>& versions, Findings& findings) {
+                  PreflightView& view, std::map<std::string, std::vector<std::string>>& versions, Findings& findings) {
     std::string who = node.broker_name + "@" + std::to_string(node.broker_id);
     auto rt = admin.runtime_info(node.address);
     if (!rt) return unanswered(who, node, "GET_BROKER_RUNTIME_INFO", rt.error(), findings);
@@ -177,7 +177,7 @@ void check_nameservers(const Inventory& inv, NameServerAdmin& admin, Findings& f
 
 }  // namespace
 
-std::optional<std::string> live_config(const ClusterView& view, const std::string& address, std::string_view key) {
+std::optional<std::string> live_config(const PreflightView& view, const std::string& address, std::string_view key) {
     auto it = view.broker_config.find(address);
     if (it == view.broker_config.end()) return std::nullopt;
     for (const auto& [k, v] : it->second) {
@@ -186,7 +186,7 @@ std::optional<std::string> live_config(const ClusterView& view, const std::strin
     return std::nullopt;
 }
 
-bool live_flag(const ClusterView& view, const std::string& address, std::string_view key) {
+bool live_flag(const PreflightView& view, const std::string& address, std::string_view key) {
     return live_config(view, address, key).value_or("") == "true";
 }
 
@@ -197,7 +197,7 @@ bool is_acl_refusal(const Error& err) {
 }
 
 void check_cluster(const Inventory& inv, NameServerAdmin& nameservers, BrokerAdmin& brokers, const PlanRequest& req,
-                   ClusterView& view,
+                   PreflightView& view,
                    std::vector<PlanNode>& nodes, Findings& findings) {
     check_nameservers(inv, nameservers, findings);
     auto target = RmqVersion::parse(inv.target_version);

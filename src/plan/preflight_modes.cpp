@@ -16,7 +16,7 @@ std::string who_of(const PlanNode& n) { return n.broker_name + "@" + std::to_str
 
 // DLedger and controller groups elect their master: perm 4, drain and stop aimed at "the
 // master" may hit a node that is no longer one (operations facts 24-25).
-void check_replication_mode(const Inventory& inv, const ClusterView& view, Findings& findings) {
+void check_replication_mode(const Inventory& inv, const PreflightView& view, Findings& findings) {
     for (const auto& g : inv.broker_groups) {
         std::string dledger, controller;
         for (const auto& b : g.members) {
@@ -45,7 +45,7 @@ void check_replication_mode(const Inventory& inv, const ClusterView& view, Findi
 
 // TLS: the broker's own client (to NameServers) speaks TLS when useTLS=true. rmq-upgrade speaks
 // plain TCP, which a node accepts only while its tls.server.mode is not enforcing.
-void check_tls(const std::vector<PlanNode>& nodes, const ClusterView& view, Findings& findings) {
+void check_tls(const std::vector<PlanNode>& nodes, const PreflightView& view, Findings& findings) {
     for (const auto& n : nodes) {
         if (n.kind != NodeKind::broker || !live_flag(view, n.address, "useTLS")) continue;
         findings.add("broker-mode", Severity::warning, who_of(n),
@@ -60,7 +60,7 @@ void check_tls(const std::vector<PlanNode>& nodes, const ClusterView& view, Find
 const char* inventory_role(const InvBroker& b) { return to_string(b.role); }
 
 // The live brokerRole and brokerId against the inventory (the plan orders and drains by them).
-void check_roles(const Inventory& inv, const ClusterView& view, Findings& findings) {
+void check_roles(const Inventory& inv, const PreflightView& view, Findings& findings) {
     for (const auto& g : inv.broker_groups) {
         for (const auto& b : g.members) {
             const std::string who = b.broker_name + "@" + std::to_string(b.broker_id);
@@ -82,7 +82,7 @@ void check_roles(const Inventory& inv, const ClusterView& view, Findings& findin
 
 // Where ACL is on, the account must be an admin on every master: UPDATE_BROKER_CONFIG is
 // admin-only (Permission.ADMIN_CODE). An empty update changes nothing and proves it.
-void check_acl_admin(BrokerAdmin& admin, const std::vector<PlanNode>& nodes, const ClusterView& view, Findings& findings) {
+void check_acl_admin(BrokerAdmin& admin, const std::vector<PlanNode>& nodes, const PreflightView& view, Findings& findings) {
     for (const auto& n : nodes) {
         if (n.kind != NodeKind::broker || n.broker_id != 0 || n.skip || !live_flag(view, n.address, "aclEnable")) continue;
         auto probe = admin.update_broker_config(n.address, {});
@@ -103,7 +103,7 @@ void check_acl_admin(BrokerAdmin& admin, const std::vector<PlanNode>& nodes, con
 
 }  // namespace
 
-void check_broker_modes(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view,
+void check_broker_modes(const Inventory& inv, BrokerAdmin& admin, const PreflightView& view,
                         const std::vector<PlanNode>& nodes, Findings& findings) {
     check_replication_mode(inv, view, findings);
     check_tls(nodes, view, findings);
@@ -151,7 +151,7 @@ struct LiveGroup {
 };
 
 // The group's slaves as their own GET_BROKER_CONFIG reports them (brokerName, brokerRole, brokerId).
-LiveGroup live_slaves(const InvBrokerGroup& g, const ClusterView& view) {
+LiveGroup live_slaves(const InvBrokerGroup& g, const PreflightView& view) {
     LiveGroup out;
     for (const auto& b : g.members) {
         if (b.is_master()) continue;
@@ -174,7 +174,7 @@ LiveGroup live_slaves(const InvBrokerGroup& g, const ClusterView& view) {
 }
 
 // One SYNC_MASTER group going to 5.x: the overrides on its members' nodes, or a finding.
-void settle_group(const InvBrokerGroup& g, const InvBroker& master, const ClusterView& view,
+void settle_group(const InvBrokerGroup& g, const InvBroker& master, const PreflightView& view,
                   std::vector<PlanNode>& nodes, Findings& findings) {
     const LiveGroup live = live_slaves(g, view);
     if (!live.unreadable.empty()) {
@@ -220,7 +220,7 @@ void settle_group(const InvBrokerGroup& g, const InvBroker& master, const Cluste
 
 }  // namespace
 
-void settle_5x_replicas(const Inventory& inv, const ClusterView& view, std::vector<PlanNode>& nodes, Findings& findings) {
+void settle_5x_replicas(const Inventory& inv, const PreflightView& view, std::vector<PlanNode>& nodes, Findings& findings) {
     auto target = RmqVersion::parse(inv.target_version);
     if (!target || !target->is5x()) return;
     for (const auto& g : inv.broker_groups) {

@@ -22,7 +22,7 @@ std::string create_hint(const Inventory& inv, const std::string& topic) {
 }
 
 // The placement of topic on the group of master n, when the topic config was read.
-const TopicPlacement* placement_on(const ClusterView& view, const std::string& topic, const PlanNode& n) {
+const TopicPlacement* placement_on(const PreflightView& view, const std::string& topic, const PlanNode& n) {
     auto g = view.group_index.find(n.broker_name);
     auto t = view.topics.find(topic);
     if (g == view.group_index.end() || t == view.topics.end()) return nullptr;
@@ -58,7 +58,7 @@ Status probe_round_trip(MessageProbe& probe, const PlanNode& n, const std::strin
 }
 
 // A topic that does not exist on master n: fine only if the broker creates it on the first send.
-void check_missing(const Inventory& inv, const ClusterView& view, const PlanNode& n, const std::string& topic,
+void check_missing(const Inventory& inv, const PreflightView& view, const PlanNode& n, const std::string& topic,
                    Findings& findings) {
     if (live_config(view, n.address, "autoCreateTopicEnable").value_or("true") == "true") {
         findings.add("probe-topic", Severity::info, who_of(n),
@@ -74,7 +74,7 @@ void check_missing(const Inventory& inv, const ClusterView& view, const PlanNode
 
 }  // namespace
 
-void check_probe_topic(const Inventory& inv, MessageProbe& probe, const ClusterView& view,
+void check_probe_topic(const Inventory& inv, MessageProbe& probe, const PreflightView& view,
                        const std::vector<PlanNode>& nodes, const std::string& created_at, Findings& findings) {
     if (!inv.policy.probe_topic || inv.policy.probe_topic->empty()) return;
     const std::string& topic = *inv.policy.probe_topic;

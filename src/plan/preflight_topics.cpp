@@ -20,7 +20,7 @@ std::string list_some(const std::vector<std::string>& items, std::size_t limit) 
     return out;
 }
 
-bool is_system_topic(const std::string& topic, const ClusterView& view, const Inventory& inv) {
+bool is_system_topic(const std::string& topic, const PreflightView& view, const Inventory& inv) {
     // TopicValidator.SYSTEM_TOPIC_PREFIX (rmq_sys_), the RMQ_SYS_* names of TopicValidator, and
     // MixAll's %RETRY%, %DLQ% and %LMQ% prefixes (apache/rocketmq, tag rocketmq-all-4.9.7).
     static constexpr std::string_view k_prefixes[] = {"%RETRY%", "%DLQ%", "%LMQ%", "RMQ_SYS_", "rmq_sys_"};
@@ -40,7 +40,7 @@ bool is_system_topic(const std::string& topic, const ClusterView& view, const In
     return inv.policy.probe_topic && topic == *inv.policy.probe_topic;
 }
 
-void load_topics(BrokerAdmin& admin, ClusterView& view, Findings& findings) {
+void load_topics(BrokerAdmin& admin, PreflightView& view, Findings& findings) {
     for (std::uint32_t g = 0; g < view.groups.size(); ++g) {
         const auto& addr = view.master_address[g];
         if (addr.empty()) continue;
@@ -70,7 +70,7 @@ std::int64_t lag_of(const rmq::ConsumeStats& stats) {
 
 // Consumer lag per (group, broker) of the consumer groups with a retry topic on each broker group,
 // bounded by req.max_consume_stats_queries so a cluster with thousands of groups stays fast.
-void check_consumer_lag(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
+void check_consumer_lag(const Inventory& inv, BrokerAdmin& admin, const PreflightView& view, const PlanRequest& req,
                         const std::vector<std::vector<std::string>>& consumer_groups, Findings& findings) {
     int queries = 0;
     bool truncated = false;
@@ -102,7 +102,7 @@ void check_consumer_lag(const Inventory& inv, BrokerAdmin& admin, const ClusterV
 
 }  // namespace
 
-void check_topics(const Inventory& inv, BrokerAdmin& admin, const ClusterView& view, const PlanRequest& req,
+void check_topics(const Inventory& inv, BrokerAdmin& admin, const PreflightView& view, const PlanRequest& req,
                   Findings& findings) {
     std::vector<std::vector<std::string>> single_group(view.groups.size()), orderly(view.groups.size());
     std::vector<std::string> single_queue;
@@ -158,7 +158,7 @@ void check_topics(const Inventory& inv, BrokerAdmin& admin, const ClusterView& v
     check_consumer_lag(inv, admin, view, req, consumer_groups, findings);
 }
 
-void mark_topics_losing_writable(const ClusterView& view, const Inventory& inv,
+void mark_topics_losing_writable(const PreflightView& view, const Inventory& inv,
                                  const std::vector<std::vector<std::string>>& batches,
                                  std::vector<PlanNode>& nodes) {
     // group index -> batch index in which its master restarts
@@ -205,7 +205,7 @@ namespace {
 
 // A replica key's value: the inventory override, else the master's live configuration (a 4.x
 // broker reports keys of its -c file it does not know, and restore_config keeps them).
-std::optional<long long> replica_setting(const InvBroker& master, const ClusterView& view, const char* key) {
+std::optional<long long> replica_setting(const InvBroker& master, const PreflightView& view, const char* key) {
     std::optional<std::string> text;
     for (const auto& [k, v] : master.overrides) {
         if (k == key) text = v;
@@ -220,7 +220,7 @@ std::optional<long long> replica_setting(const InvBroker& master, const ClusterV
 }
 
 // 4.x -> 5.x: totalReplicas/inSyncReplicas default to 1 on 5.x (operations fact 23).
-void check_5x_replicas(const Inventory& inv, const ClusterView& view, Findings& findings) {
+void check_5x_replicas(const Inventory& inv, const PreflightView& view, Findings& findings) {
     for (const auto& g : inv.broker_groups) {
         const InvBroker* master = nullptr;
         for (const auto& b : g.members) {
@@ -273,7 +273,7 @@ void check_version_path(const Inventory& inv, const RmqVersion& current, const R
 
 }  // namespace
 
-void check_inventory(const Inventory& inv, const ClusterView& view, Findings& findings) {
+void check_inventory(const Inventory& inv, const PreflightView& view, Findings& findings) {
     auto target = RmqVersion::parse(inv.target_version);
     auto current = view.lowest_version;
     if (!current && !inv.current_version.empty()) current = RmqVersion::parse(inv.current_version);
