@@ -32,22 +32,17 @@ rmq::ConsumeStats caught_up() {
     return s;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    const int groups = argc > 1 ? std::atoi(argv[1]) : 500;
-    const int topics = argc > 2 ? std::atoi(argv[2]) : 50000;
+// The inventory text of a cluster of `groups` master/slave groups on groups/2 hosts (parsing is part
+// of what an operator waits for), and the same cluster in admin: `topics` topics on 1-4 groups each,
+// consumer groups with retry topics, 10% of the groups already at the target version.
+std::string build_cluster(int groups, int topics, int consumer_groups, test::FakeAdmin& admin) {
     const int hosts = groups / 2 > 0 ? groups / 2 : 1;
-    const int consumer_groups = 2000;
-
-    // Inventory text (YAML): parsing is part of what an operator waits for.
     std::string yaml = "cluster: BigCluster\ncurrentVersion: 4.8.0\ntargetVersion: 4.9.7\n"
                        "defaults: {currentHome: /opt/rocketmq-4.8.0, targetHome: /opt/rocketmq-4.9.7}\nhosts:\n";
     for (int h = 0; h < hosts; ++h) yaml += "  - {name: h" + std::to_string(h) + ", address: " + ip(h) + "}\n";
     yaml += "nameServers:\n";
     for (int n = 0; n < 3; ++n) yaml += "  - {address: '" + ip(n) + ":9876', host: h" + std::to_string(n) + "}\n";
     yaml += "brokerGroups:\n";
-    test::FakeAdmin admin;
     admin.any_group_stats = caught_up();
     std::vector<std::string> master_of(groups);
     for (int g = 0; g < groups; ++g) {
@@ -80,6 +75,18 @@ int main(int argc, char** argv) {
         tc.read_queue_nums = tc.write_queue_nums = 1;
         table_of(master_of[c % groups]).topic_config_table[tc.topic_name] = tc;
     }
+
+    return yaml;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int groups = argc > 1 ? std::atoi(argv[1]) : 500;
+    const int topics = argc > 2 ? std::atoi(argv[2]) : 50000;
+    const int consumer_groups = 2000;
+    test::FakeAdmin admin;
+    const std::string yaml = build_cluster(groups, topics, consumer_groups, admin);
 
     const double cpu0 = cpu_now_ms();
     auto t0 = std::chrono::steady_clock::now();
