@@ -57,6 +57,39 @@ bool registered(rmqup::net::RemotingClient& c, const std::string& ns, const std:
     return ci.ok() && ci->broker_addr_table.count(name);
 }
 
+// Starts the broker 5 times from cold and prints how long each took until the NameServer lists it
+// (GET_BROKER_CLUSTER_INFO); returns the fifth, still running.
+rmqup::proc::Child measure_cold_starts(const std::string& sim, const fs::path& dir, rmqup::net::RemotingClient& client,
+                                       const std::string& ns) {
+    std::vector<double> starts;
+    rmqup::proc::Child broker;
+    for (int run = 0; run < 5; ++run) {
+        auto t0 = Clock::now();
+        broker = spawn(sim, {"broker", "-c", (dir / "broker.properties").string(), "--runtime-info-error-ms", "0"});
+        while (!registered(client, ns, "bench-a") && Clock::now() - t0 < std::chrono::seconds(5))
+            std::this_thread::sleep_for(std::chrono::microseconds(500));
+        starts.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        if (run < 4) {
+            stop(broker, SIGTERM);
+            while (registered(client, ns, "bench-a"))
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    }
+    std::sort(starts.begin(), starts.end());
+    std::printf("start_to_registered_ms min=%.1f median=%.1f max=%.1f\n", starts.front(), starts[2], starts.back());
+    return broker;
+}
+
+// The broker's RSS samples (KiB, one a second) at the quartiles and their peak.
+void print_rss(const std::vector<long>& rss) {
+    if (rss.empty())
+        return;
+    const long peak = *std::max_element(rss.begin(), rss.end());
+    const std::size_t q = rss.size() / 4;
+    std::printf("broker_rss_kib first=%ld at_25%%=%ld at_50%%=%ld at_75%%=%ld last=%ld peak=%ld samples=%zu\n",
+                rss.front(), rss[q], rss[2 * q], rss[3 * q], rss.back(), peak, rss.size());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,22 +123,7 @@ int main(int argc, char** argv) {
                                              << (dir / "store").string() << "\n";
 
     // 1. start to registered, 5 cold starts (the NameServer sees the broker in GET_BROKER_CLUSTER_INFO).
-    std::vector<double> starts;
-    rmqup::proc::Child broker;
-    for (int run = 0; run < 5; ++run) {
-        auto t0 = Clock::now();
-        broker = spawn(sim, {"broker", "-c", (dir / "broker.properties").string(), "--runtime-info-error-ms", "0"});
-        while (!registered(client, ns, "bench-a") && Clock::now() - t0 < std::chrono::seconds(5))
-            std::this_thread::sleep_for(std::chrono::microseconds(500));
-        starts.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        if (run < 4) {
-            stop(broker, SIGTERM);
-            while (registered(client, ns, "bench-a"))
-                std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-    }
-    std::sort(starts.begin(), starts.end());
-    std::printf("start_to_registered_ms min=%.1f median=%.1f max=%.1f\n", starts.front(), starts[2], starts.back());
+    rmqup::proc::Child broker = measure_cold_starts(sim, dir, client, ns);
 
     // 2. throughput + 3. RSS sampled every second.
     std::atomic<bool> done{false};
@@ -138,12 +156,7 @@ int main(int argc, char** argv) {
     std::printf("load: %s", rmqsim::format_report(*rep).c_str());
     std::printf("sends_per_second=%.0f (body %d B, inflight %d, %d s, rate %s, consume=%s)\n", rep->send_tps, body,
                 inflight, seconds, rate > 0 ? std::to_string(rate).c_str() : "unlimited", consume ? "yes" : "no");
-    if (!rss.empty()) {
-        long peak = *std::max_element(rss.begin(), rss.end());
-        std::size_t q = rss.size() / 4;
-        std::printf("broker_rss_kib first=%ld at_25%%=%ld at_50%%=%ld at_75%%=%ld last=%ld peak=%ld samples=%zu\n",
-                    rss.front(), rss[q], rss[2 * q], rss[3 * q], rss.back(), peak, rss.size());
-    }
+    print_rss(rss);
     stop(broker, SIGTERM);
     stop(namesrv, SIGTERM);
     fs::remove_all(dir);
