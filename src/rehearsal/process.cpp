@@ -1,19 +1,13 @@
 #include "rmqup/rehearsal/process.hpp"
 
-#include <signal.h>
-
 namespace rmqup::rehearsal {
 
 SpawnOptions::operator proc::SpawnOptions() const {
-    proc::SpawnOptions o;
-    o.argv = argv;
+    proc::SpawnOptions o = proc::logged_to(argv, log_path);
     o.env = env;
     o.cwd = cwd;
-    const auto log = log_path.empty() ? proc::Redirect::null() : proc::Redirect::append(log_path);
-    o.out = stdout_path.empty() ? log : proc::Redirect::truncate(stdout_path);
-    o.err = log;
-    o.group = proc::Group::new_group;
-    o.death_signal = SIGKILL;
+    if (!stdout_path.empty())
+        o.out = proc::Redirect::truncate(stdout_path);
     return o;
 }
 
