@@ -26,7 +26,8 @@
 #include "rmqup/discover/discover.hpp"
 #include "rmqup/inventory/inventory.hpp"
 #include "rmqup/net/remoting_admin.hpp"
-#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/proc/process.hpp"
+#include "rmqup/proc/procfs.hpp"
 
 using namespace rmqup;
 using namespace rmqup::bench;
@@ -141,12 +142,12 @@ void write_cluster_files(const fs::path& dir, const Layout& l) {
 
 Status start_node(const fs::path& dir, const std::string& sim, const std::string& mode, const std::string& main,
                   const std::string& config) {
-    rehearsal::SpawnOptions o;
     const std::string home = (dir / "rocketmq-4.8.0").string();
-    o.argv = {sim, mode, "-cp", ".:" + home + "/conf:" + home + "/lib/*", main, "--version", "4.8.0", "-c", config};
+    auto o = proc::logged_to({sim, mode, "-cp", ".:" + home + "/conf:" + home + "/lib/*", main, "--version", "4.8.0", "-c", config},
+                             "");
     o.env = {{"JAVA_HOME", (dir / "jdk8").string()}};
     o.cwd = dir.string();
-    auto pid = rehearsal::spawn_detached(o);
+    auto pid = proc::spawn_detached(o);
     if (!pid) return std::move(pid).error();
     return ok_status();
 }
@@ -173,12 +174,11 @@ bool wait_cluster(const Layout& l, std::chrono::seconds budget) {
 }
 
 int run_cli(const std::string& cli_bin, std::vector<std::string> args, const fs::path& dir, const std::string& tag) {
-    rehearsal::SpawnOptions o;
-    o.argv = {cli_bin};
-    for (auto& a : args) o.argv.push_back(std::move(a));
-    o.stdout_path = (dir / (tag + ".out")).string();
-    o.log_path = (dir / (tag + ".err")).string();
-    auto child = rehearsal::ChildProcess::spawn(o);
+    std::vector<std::string> argv{cli_bin};
+    for (auto& a : args) argv.push_back(std::move(a));
+    auto o = proc::logged_to(std::move(argv), (dir / (tag + ".err")).string());
+    o.out = proc::Redirect::truncate((dir / (tag + ".out")).string());
+    auto child = proc::Child::spawn(o);
     if (!child) return -2;
     auto rc = child->wait_for(120s);
     return rc ? *rc : -1;
@@ -217,7 +217,7 @@ int real(const Layout& l, const std::string& cli_bin, const std::string& sim, bo
         std::printf("kept %s and its processes (discover -v log: discover.err)\n", dir.c_str());
         return rc;
     }
-    rehearsal::kill_processes_matching(dir.string() + "/", 3s);
+    proc::kill_processes_matching(dir.string() + "/", 3s);
     if (rc == 0) fs::remove_all(dir);
     return rc;
 }

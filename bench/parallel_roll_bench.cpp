@@ -66,12 +66,12 @@ RunResult roll(int groups, int parallel, bool slaves) {
         t.perm = 6;
         (void)client.call(w.ip(10 + g) + ":10911", rmqup::rmq::requests::update_and_create_topic(t));
     }
-    rmqup::rehearsal::SpawnOptions lo;
-    lo.argv = {RMQUP_SIM_BIN, "load", "-n", ns, "--topic", "BenchTopic", "--rate", "200", "--duration", "3600s",
-               "--route-refresh-ms", "1000", "--heartbeat-ms", "1000", "--drain-ms", "15000", "--json"};
-    lo.stdout_path = w.dir() + "/load.json";
-    lo.log_path = w.dir() + "/load.log";
-    auto load = rmqup::rehearsal::ChildProcess::spawn(lo);
+    auto lo = rmqup::proc::logged_to({RMQUP_SIM_BIN, "load", "-n", ns, "--topic", "BenchTopic", "--rate", "200",
+                                      "--duration", "3600s", "--route-refresh-ms", "1000", "--heartbeat-ms", "1000",
+                                      "--drain-ms", "15000", "--json"},
+                                     w.dir() + "/load.log");
+    lo.out = rmqup::proc::Redirect::truncate(w.dir() + "/load.json");
+    auto load = rmqup::proc::Child::spawn(lo);
     if (!load.ok()) {
         r.error = "load generator did not start";
         return r;

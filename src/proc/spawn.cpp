@@ -266,4 +266,14 @@ Result<pid_t> spawn_detached(const SpawnOptions& opts) {
     return daemon_pid;
 }
 
+SpawnOptions logged_to(std::vector<std::string> argv, const std::string& log_path) {
+    SpawnOptions o;
+    o.argv = std::move(argv);
+    o.out = log_path.empty() ? Redirect::null() : Redirect::append(log_path);
+    o.err = o.out;
+    o.group = Group::new_group;
+    o.death_signal = SIGKILL;
+    return o;
+}
+
 }  // namespace rmqup::proc

@@ -6,7 +6,8 @@
 #include <thread>
 
 #include "rmqup/core/version.hpp"
-#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/proc/process.hpp"
+#include "rmqup/proc/procfs.hpp"
 
 namespace rmqup::rehearsal {
 
@@ -19,11 +20,9 @@ std::string match_for(const Layout& layout, const std::string& host) { return "-
 // Started the way an operator does from the home: ROCKETMQ_HOME and JAVA_HOME set explicitly (an
 // inherited ROCKETMQ_HOME of the rehearsal's own environment must not pick the home).
 Status start_node(const std::string& home, const std::string& script, const std::string& host, const Layout& layout) {
-    rehearsal::SpawnOptions o;
-    o.argv = {"/bin/sh", home + "/bin/" + script, "-c", layout.config(host)};
+    auto o = proc::logged_to({"/bin/sh", home + "/bin/" + script, "-c", layout.config(host)}, layout.log(host));
     o.env = {{"ROCKETMQ_HOME", home}, {"JAVA_HOME", layout.java_home()}};
-    o.log_path = layout.log(host);
-    auto pid = rehearsal::spawn_detached(o);
+    auto pid = proc::spawn_detached(o);
     if (!pid.ok()) return std::move(pid).error().with("start " + host);
     return ok_status();
 }
@@ -91,7 +90,7 @@ Status start_cluster(const Topology& t, const Layout& layout, const std::string&
         if (SteadyClock::now() > deadline) {
             std::string logs;
             for (const auto& b : t.brokers)
-                if (rehearsal::find_processes(match_for(layout, b.host)).empty())
+                if (proc::find_processes(match_for(layout, b.host)).empty())
                     logs += "\n" + b.label() + " is not running; " + layout.log(b.host) + ":" + log_tail(layout.log(b.host));
             return make_error(ErrorKind::timeout, missing + logs).with("start the " + version + " cluster");
         }
@@ -113,9 +112,9 @@ std::vector<NodeState> observe_cluster(const Topology& t, const Layout& layout, 
                                        const std::string& topic) {
     std::vector<NodeState> out;
     auto process_version = [&](NodeState& s, const std::string& host) {
-        auto pids = rehearsal::find_processes(match_for(layout, host));
+        auto pids = proc::find_processes(match_for(layout, host));
         s.processes = static_cast<int>(pids.size());
-        if (!pids.empty()) s.version = version_from_cmdline(rehearsal::process_cmdline(pids.front())).value_or("");
+        if (!pids.empty()) s.version = version_from_cmdline(proc::cmdline_text(pids.front())).value_or("");
     };
     std::vector<rmq::ClusterInfo> infos;
     std::vector<std::optional<rmq::TopicRouteData>> routes;

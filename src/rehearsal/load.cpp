@@ -10,37 +10,25 @@
 namespace rmqup::rehearsal {
 
 Result<LoadGenerator> LoadGenerator::start(const LoadOptions& opts) {
-    rehearsal::SpawnOptions o;
-    o.argv = {opts.sim_bin,
-              "load",
-              "-n",
-              opts.namesrv_addr,
-              "--topic",
-              opts.topic,
-              "--rate",
-              std::to_string(opts.rate),
-              "--duration",
-              std::to_string(opts.send_phase.count()) + "s",
-              "--route-refresh-ms",
-              std::to_string(opts.route_refresh.count()),
-              "--heartbeat-ms",
-              std::to_string(opts.route_refresh.count()),
-              "--drain-ms",
-              "8000",
-              "--json"};
+    std::vector<std::string> argv = {opts.sim_bin, "load", "-n", opts.namesrv_addr, "--topic", opts.topic,
+                                     "--rate", std::to_string(opts.rate),
+                                     "--duration", std::to_string(opts.send_phase.count()) + "s",
+                                     "--route-refresh-ms", std::to_string(opts.route_refresh.count()),
+                                     "--heartbeat-ms", std::to_string(opts.route_refresh.count()),
+                                     "--drain-ms", "8000", "--json"};
     const std::pair<const char*, const std::string*> extra[] = {{"--group", &opts.consumer_group},
                                                                 {"--producer-group", &opts.producer_group},
                                                                 {"--client-version", &opts.client_version},
                                                                 {"--access-key", &opts.access_key}};
     for (const auto& [flag, value] : extra) {
         if (value->empty()) continue;
-        o.argv.push_back(flag);
-        o.argv.push_back(*value);
+        argv.push_back(flag);
+        argv.push_back(*value);
     }
+    auto o = proc::logged_to(std::move(argv), opts.log_path);
     if (!opts.access_key.empty()) o.env.emplace_back("RMQ_SECRET_KEY", opts.secret_key);
-    o.log_path = opts.log_path;
-    o.stdout_path = opts.json_path;
-    auto child = rehearsal::ChildProcess::spawn(o);
+    if (!opts.json_path.empty()) o.out = proc::Redirect::truncate(opts.json_path);
+    auto child = proc::Child::spawn(o);
     if (!child.ok()) return std::move(child).error().with("load generator");
     return LoadGenerator(std::move(child).value(), opts);
 }

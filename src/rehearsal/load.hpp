@@ -8,7 +8,7 @@
 #include <string>
 
 #include "rmqup/core/result.hpp"
-#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/proc/process.hpp"
 #include "rmqup/rehearsal/rehearsal.hpp"
 
 namespace rmqup::rehearsal {
@@ -46,8 +46,8 @@ public:
     void kill() { m_child.kill_group(); }
 
 private:
-    LoadGenerator(rehearsal::ChildProcess child, LoadOptions opts) : m_child(std::move(child)), m_opts(std::move(opts)) {}
-    rehearsal::ChildProcess m_child;
+    LoadGenerator(proc::Child child, LoadOptions opts) : m_child(std::move(child)), m_opts(std::move(opts)) {}
+    proc::Child m_child;
     LoadOptions m_opts;
 };
 

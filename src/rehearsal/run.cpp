@@ -30,7 +30,9 @@
 #include "rmqup/net/remoting_client.hpp"
 #include "rmqup/plan/planner.hpp"
 #include "rmqup/rehearsal/inventory.hpp"
-#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/proc/procfs.hpp"
+#include "rmqup/proc/reaper.hpp"
+#include "rmqup/proc/signal_watcher.hpp"
 #include "rmqup/report/report.hpp"
 
 namespace rmqup::rehearsal {
@@ -82,7 +84,7 @@ private:
 class ClusterGuard {
 public:
     explicit ClusterGuard(std::string needle) : m_needle(std::move(needle)) {}
-    ~ClusterGuard() { rehearsal::kill_processes_matching(m_needle, std::chrono::milliseconds(5000)); }
+    ~ClusterGuard() { proc::kill_processes_matching(m_needle, std::chrono::milliseconds(5000)); }
     ClusterGuard(const ClusterGuard&) = delete;
     ClusterGuard& operator=(const ClusterGuard&) = delete;
 
@@ -111,7 +113,7 @@ struct Session {
     const SteadyClock::time_point t0;
     const std::atomic<bool>& interrupted;  // a signal interrupts the roll (or the second one, setup-only)
     const std::atomic<int>& signal_count;
-    rehearsal::Reaper& reaper;
+    proc::Reaper& reaper;
     RehearsalResult result;
 
     bool fast() const { return opts.timing == InventoryOptions::Timing::rehearsal; }
@@ -488,10 +490,10 @@ int run_rehearsal(const RehearseOptions& opts, std::ostream& out, std::ostream& 
     std::atomic<bool> interrupted{false};
     std::atomic<int> signal_count{0};
     // Before any thread exists: every later thread inherits the blocked signal mask.
-    rehearsal::SignalWatcher signals([&](int) {
+    proc::SignalWatcher signals([&](int) {
         if (++signal_count > 1 || opts.scope == RunScope::full) interrupted = true;
     });
-    rehearsal::Reaper reaper;
+    proc::Reaper reaper;
 
     const std::string sim = find_sim(opts.sim_bin);
     if (sim.empty()) {

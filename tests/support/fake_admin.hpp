@@ -4,7 +4,7 @@
 // connections, the planner's ACL admin probe (an empty config update) and a probe send and pull.
 // Calls the planner and discover never make (route, write perm, max offset, a real config update)
 // fail as "not expected". Counts calls so tests can bound discovery work. (The engine's fake is a
-// cluster that changes with time: tests/unit/engine/fake_cluster.hpp.)
+// cluster that changes with time: tests/support/fake_cluster.hpp.)
 #pragma once
 
 #include <cstdint>

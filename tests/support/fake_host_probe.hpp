@@ -3,7 +3,7 @@
 // with their jars, Java and disks; it can be unreachable or slow, and records what it was asked.
 // FakeFleet holds the hosts and lends them out as the planner (by inventory host name) and discover
 // (by address) ask for them. (The engine's host operations are faked by the engine's own cluster:
-// tests/unit/engine/fake_cluster.hpp.)
+// tests/support/fake_cluster.hpp.)
 #pragma once
 
 #include <chrono>

@@ -22,7 +22,7 @@ ReleaseWorkdir::ReleaseWorkdir(const std::string& tag, int first_block, const st
     const std::string prefix = tag + "-" + name + "-";
     m_dir = (fs::temp_directory_path() / (prefix + std::to_string(::getpid()))).string();
     // A run of this test killed before its cleanup (a ctest timeout) may still hold the addresses.
-    rehearsal::kill_processes_matching(prefix, 3s);
+    proc::kill_processes_matching(prefix, 3s);
     fs::remove_all(m_dir);
     fs::create_directories(m_dir);
     const int block =
@@ -39,7 +39,7 @@ ReleaseWorkdir::ReleaseWorkdir(const std::string& tag, int first_block, const st
 
 ReleaseWorkdir::~ReleaseWorkdir() {
     m_children.clear();
-    rehearsal::kill_processes_matching(m_dir + "/", 3s);
+    proc::kill_processes_matching(m_dir + "/", 3s);
     if (m_keep) {
         std::cerr << "kept " << m_dir << " for inspection\n";
         return;
@@ -50,26 +50,24 @@ ReleaseWorkdir::~ReleaseWorkdir() {
 
 Status ReleaseWorkdir::start_from(const std::string& home, const std::string& script, std::vector<std::string> args,
                                   const std::string& cwd, const std::string& log) {
-    rehearsal::SpawnOptions o;
-    o.argv = {"/bin/sh", home + "/bin/" + script};
-    for (auto& a : args) o.argv.push_back(std::move(a));
+    std::vector<std::string> argv{"/bin/sh", home + "/bin/" + script};
+    for (auto& a : args) argv.push_back(std::move(a));
+    auto o = proc::logged_to(std::move(argv), m_dir + "/" + log + ".log");
     o.env = {{"JAVA_HOME", java_home()}};
     o.cwd = cwd;
-    o.log_path = m_dir + "/" + log + ".log";
-    auto pid = rehearsal::spawn_detached(o);
+    auto pid = proc::spawn_detached(o);
     if (!pid.ok()) return std::move(pid).error();
     return ok_status();
 }
 
 int ReleaseWorkdir::run(const std::string& tag, std::vector<std::string> args, std::chrono::seconds timeout,
                         std::vector<std::pair<std::string, std::string>> env) {
-    rehearsal::SpawnOptions o;
-    o.argv = {RMQUP_CLI_BIN};
-    for (auto& a : args) o.argv.push_back(std::move(a));
-    o.stdout_path = m_dir + "/" + tag + ".out";
-    o.log_path = m_dir + "/" + tag + ".err";
+    std::vector<std::string> argv{RMQUP_CLI_BIN};
+    for (auto& a : args) argv.push_back(std::move(a));
+    auto o = proc::logged_to(std::move(argv), m_dir + "/" + tag + ".err");
+    o.out = proc::Redirect::truncate(m_dir + "/" + tag + ".out");
     o.env = std::move(env);
-    auto child = rehearsal::ChildProcess::spawn(o);
+    auto child = proc::Child::spawn(o);
     if (!child.ok()) return -2;
     m_children.push_back(std::move(child).value());
     auto status = m_children.back().wait_for(timeout);

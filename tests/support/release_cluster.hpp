@@ -13,7 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "rmqup/core/result.hpp"
-#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/proc/process.hpp"
+#include "rmqup/proc/procfs.hpp"
 
 namespace rmqup::test {
 
@@ -55,7 +56,7 @@ private:
     std::string m_prefix;
     Status m_status;
     bool m_keep = false;
-    std::vector<rehearsal::ChildProcess> m_children;
+    std::vector<proc::Child> m_children;
 };
 
 }  // namespace rmqup::test

@@ -1,6 +1,6 @@
 // The host operations the engine needs to roll one node: the HostProbe reads plus stopping and
 // starting the identified process, the abort marker, and writing and backing up configs. The engine
-// depends only on this interface; tests use a fake (tests/unit/engine/fake_cluster.hpp).
+// depends only on this interface; tests use a fake (tests/support/fake_cluster.hpp).
 #pragma once
 
 #include <chrono>

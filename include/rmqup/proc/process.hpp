@@ -57,6 +57,11 @@ struct SpawnOptions {
     int death_signal = 0;
 };
 
+// Options for a helper process (a simulated daemon, a load generator) whose stdout and stderr are
+// appended to log_path ("" = /dev/null), stdin from /dev/null, in its own process group, SIGKILLed
+// when the spawning thread ends; set env and cwd on the result.
+SpawnOptions logged_to(std::vector<std::string> argv, const std::string& log_path);
+
 // What a child wrote on its pipes, and how it ended.
 struct Captured {
     std::string out;

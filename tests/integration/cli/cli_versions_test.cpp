@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../sim/sim_process.hpp"
+#include "run_capture.hpp"
 
 using namespace std::chrono_literals;
 using namespace rmqsim::test;
@@ -26,15 +27,10 @@ struct CliRun {
 
 CliRun run_cli(const std::string& args) {
     CliRun r;
-    std::string cmd = "timeout 60 " + std::string(RMQUP_CLI_BIN) + " " + args + " 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (p == nullptr)
-        return r;
-    std::array<char, 4096> buf{};
-    for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), p)) > 0;)
-        r.out.append(buf.data(), n);
-    const int status = ::pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    auto run = rmqup::test::run_shell(std::string(RMQUP_CLI_BIN) + " " + args, std::chrono::seconds(60),
+                                      rmqup::test::Stderr::merged);
+    r.out = std::move(run.out);
+    r.exit_code = run.exit_code;
     return r;
 }
 

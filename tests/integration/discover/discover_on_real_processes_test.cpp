@@ -17,11 +17,12 @@
 #include <thread>
 
 #include "dist_home.hpp"
-#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/proc/process.hpp"
+#include "rmqup/proc/procfs.hpp"
 #include "rmqup/rehearsal/sshd_instance.hpp"
 
 namespace fs = std::filesystem;
-using namespace rmqup::rehearsal;
+using namespace rmqup::proc;
 using namespace std::chrono_literals;
 
 namespace {
@@ -90,23 +91,21 @@ protected:
 
     // Starts `sh bin/<script> args...` of the 4.8.0 home as an operator would (JAVA_HOME set).
     void start(const std::string& script, std::vector<std::string> args, const std::string& log) {
-        SpawnOptions o;
-        o.argv = {"/bin/sh", home("4.8.0") + "/bin/" + script};
-        for (auto& a : args) o.argv.push_back(std::move(a));
+        std::vector<std::string> argv{"/bin/sh", home("4.8.0") + "/bin/" + script};
+        for (auto& a : args) argv.push_back(std::move(a));
+        auto o = logged_to(std::move(argv), m_dir + "/" + log + ".log");
         o.env = {{"JAVA_HOME", java_home()}};
         o.cwd = m_dir;
-        o.log_path = m_dir + "/" + log + ".log";
         auto pid = spawn_detached(o);
         ASSERT_TRUE(pid.ok()) << pid.error().describe();
     }
 
     int run(const std::string& tag, std::vector<std::string> args, std::chrono::seconds timeout) {
-        SpawnOptions o;
-        o.argv = {RMQUP_CLI_BIN};
-        for (auto& a : args) o.argv.push_back(std::move(a));
-        o.stdout_path = m_dir + "/" + tag + ".out";
-        o.log_path = m_dir + "/" + tag + ".err";
-        auto child = ChildProcess::spawn(o);
+        std::vector<std::string> argv{RMQUP_CLI_BIN};
+        for (auto& a : args) argv.push_back(std::move(a));
+        auto o = logged_to(std::move(argv), m_dir + "/" + tag + ".err");
+        o.out = Redirect::truncate(m_dir + "/" + tag + ".out");
+        auto child = Child::spawn(o);
         EXPECT_TRUE(child.ok());
         if (!child.ok()) return -2;
         m_children.push_back(std::move(child).value());
@@ -139,7 +138,7 @@ protected:
     std::string m_prefix;
     int m_port = 0;
     std::chrono::steady_clock::time_point m_created = std::chrono::steady_clock::now();
-    std::deque<ChildProcess> m_children;
+    std::deque<Child> m_children;
 };
 
 TEST_F(DiscoverRealProcesses, TheDiscoveredInventoryValidatesAndPlansReadyWithoutEdits) {

@@ -12,11 +12,12 @@
 #include <optional>
 #include <thread>
 
-#include "../../unit/ssh/process_cleanup.hpp"
 #include "../sim/sim_process.hpp"
+#include "process_cleanup.hpp"
 #include "dist_home.hpp"
 #include "rmqup/hostops/rocketmq_commands.hpp"
 #include "rmqup/hostops/shell_host_ops.hpp"
+#include "rmqup/proc/procfs.hpp"
 #include "rmqup/rehearsal/sshd_instance.hpp"
 #include "rmqup/ssh/local_shell.hpp"
 #include "rmqup/ssh/ssh_shell.hpp"
@@ -166,7 +167,7 @@ TEST_P(HostIdentity, ABrokerFromAZipShapedHomeStartsIsIdentifiedAndStops) {
     EXPECT_NE(id->args.find("org.apache.rocketmq.broker.BrokerStartup --version 4.9.7"), std::string::npos) << id->args;
 
     ASSERT_TRUE(ops->stop(spec, 5s, KillPolicy::term_only).ok());
-    EXPECT_TRUE(test::wait_gone(id->pid, 2s));
+    EXPECT_TRUE(proc::wait_gone(id->pid, 2s));
     auto after = ops->identify(spec);
     ASSERT_TRUE(after.ok());
     EXPECT_FALSE(after->has_value());
@@ -188,7 +189,7 @@ TEST_P(HostIdentity, ARelativeConfigStartedFromInsideTheHomeIsIdentified) {
     EXPECT_TRUE(id->config_matches) << "relative -c resolved against /proc/<pid>/cwd";
     EXPECT_TRUE(id->home_matches);
     ASSERT_TRUE(ops->stop(spec, 5s, KillPolicy::term_only).ok());
-    EXPECT_TRUE(test::wait_gone(id->pid, 2s));
+    EXPECT_TRUE(proc::wait_gone(id->pid, 2s));
 }
 
 TEST_P(HostIdentity, AConfigReachedThroughASymlinkedFolderIsIdentified) {
@@ -226,9 +227,9 @@ TEST_P(HostIdentity, AnInheritedOldRocketmqHomeIsSeenAndTheDefaultStartOverrides
     auto refused = ops->stop(target, 5s, KillPolicy::kill_after_term);
     ASSERT_FALSE(refused.ok()) << "a process of another home is never stopped as the target";
     EXPECT_EQ(refused.error().kind, ErrorKind::conflict);
-    EXPECT_TRUE(test::process_alive(old->pid));
+    EXPECT_TRUE(proc::alive(old->pid));
     ASSERT_TRUE(ops->stop(current, 5s, KillPolicy::term_only).ok());
-    EXPECT_TRUE(test::wait_gone(old->pid, 2s));
+    EXPECT_TRUE(proc::wait_gone(old->pid, 2s));
 
     // The default start command sets ROCKETMQ_HOME itself: the profile no longer wins.
     ProcessSpec fixed = target;
@@ -272,7 +273,7 @@ TEST_P(HostIdentity, AStopTemplateEndsTheIdentifiedPid) {
     write(dir / "units/rocketmq-broker@broker-a.pid", std::to_string(id->pid) + "\n");
     auto st = ops->stop(spec, 5s, KillPolicy::term_only);
     ASSERT_TRUE(st.ok()) << st.error().describe() << " | " << st.error().remark;
-    EXPECT_TRUE(test::wait_gone(id->pid, 2s));
+    EXPECT_TRUE(proc::wait_gone(id->pid, 2s));
     auto after = ops->identify(spec);
     ASSERT_TRUE(after.ok());
     EXPECT_FALSE(after->has_value());

@@ -16,10 +16,9 @@
 
 #include "rmqup/inventory/inventory.hpp"
 #include "rmqup/rehearsal/inventory.hpp"
-#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/proc/process.hpp"
 
 namespace fs = std::filesystem;
-using namespace rmqup::rehearsal;  // the process helpers
 using namespace rmqup::rehearsal;
 
 namespace {
@@ -51,13 +50,11 @@ Run run(std::vector<std::string> argv, std::chrono::seconds timeout,
         std::vector<std::pair<std::string, std::string>> env = {}, const std::string& cwd = "") {
     std::string log = (fs::temp_directory_path() / ("rmqup-kit-" + std::to_string(::getpid()) + ".log")).string();
     fs::remove(log);
-    SpawnOptions o;
-    o.argv = std::move(argv);
-    o.log_path = log;
+    auto o = rmqup::proc::logged_to(std::move(argv), log);
     o.env = std::move(env);
     o.cwd = cwd;
     Run r;
-    auto child = ChildProcess::spawn(o);
+    auto child = rmqup::proc::Child::spawn(o);
     if (!child.ok()) {
         r.output = child.error().describe();
         return r;

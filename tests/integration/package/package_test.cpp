@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "run_capture.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -25,15 +27,10 @@ struct CommandRun {
 
 // Runs a /bin/sh command line (bounded by timeout(1)) and returns its exit status and output.
 CommandRun run(const std::string& command, int seconds = 120) {
-    const std::string line = "timeout " + std::to_string(seconds) + " sh -c '" + command + "' 2>&1";
+    auto run = rmqup::test::run_shell(command, std::chrono::seconds(seconds), rmqup::test::Stderr::merged);
     CommandRun r;
-    FILE* p = ::popen(line.c_str(), "r");
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = ::pclose(p);
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    r.out = std::move(run.out);
+    r.rc = run.exit_code;
     return r;
 }
 

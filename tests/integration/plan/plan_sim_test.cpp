@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../sim/sim_process.hpp"
+#include "run_capture.hpp"
 #include "rmqup/net/remoting_client.hpp"
 #include "rmqup/remoting/requests.hpp"
 
@@ -33,14 +34,11 @@ struct CliRun {
 // Runs `env rmq-upgrade plan ... --format json --no-host-checks` (bounded), capturing stdout.
 CliRun run_plan(const std::string& inventory, const std::string& env = "") {
     CliRun r;
-    std::string cmd = env + " timeout 60 " + std::string(RMQUP_CLI_BIN) + " plan -i " + inventory +
-                      " --format json --no-host-checks 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (p == nullptr) return r;
-    std::array<char, 4096> buf{};
-    for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), p)) > 0;) r.out.append(buf.data(), n);
-    const int status = ::pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const std::string cmd =
+        env + " " + std::string(RMQUP_CLI_BIN) + " plan -i " + inventory + " --format json --no-host-checks";
+    auto run = rmqup::test::run_shell(cmd, std::chrono::seconds(60), rmqup::test::Stderr::merged);
+    r.out = std::move(run.out);
+    r.exit_code = run.exit_code;
     auto start = r.out.find('{');
     auto end = r.out.rfind('}');
     if (start != std::string::npos && end != std::string::npos && end > start) {

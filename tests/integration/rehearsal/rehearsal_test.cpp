@@ -16,10 +16,11 @@
 #include <string>
 #include <thread>
 
-#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/proc/process.hpp"
+#include "rmqup/proc/procfs.hpp"
 
 namespace fs = std::filesystem;
-using namespace rmqup::rehearsal;
+using namespace rmqup::proc;
 using namespace std::chrono_literals;
 
 namespace {
@@ -55,13 +56,12 @@ protected:
     std::string workdir() const { return m_dir + "/work"; }
 
     // Starts rmq-upgrade with args; stdout and stderr go to files named after tag.
-    ChildProcess& start(const std::string& tag, std::vector<std::string> args) {
-        SpawnOptions o;
-        o.argv = {RMQUP_CLI_BIN};
-        for (auto& a : args) o.argv.push_back(std::move(a));
-        o.stdout_path = m_dir + "/" + tag + ".out";
-        o.log_path = m_dir + "/" + tag + ".err";
-        auto child = ChildProcess::spawn(o);
+    Child& start(const std::string& tag, std::vector<std::string> args) {
+        std::vector<std::string> argv{RMQUP_CLI_BIN};
+        for (auto& a : args) argv.push_back(std::move(a));
+        auto o = logged_to(std::move(argv), m_dir + "/" + tag + ".err");
+        o.out = Redirect::truncate(m_dir + "/" + tag + ".out");
+        auto child = Child::spawn(o);
         EXPECT_TRUE(child.ok()) << (child.ok() ? "" : child.error().describe());
         m_children.push_back(std::move(child).value());
         return m_children.back();
@@ -87,7 +87,7 @@ protected:
 
     std::string m_dir;
     std::string m_first_address;
-    std::deque<ChildProcess> m_children;  // deque: references returned by start() stay valid
+    std::deque<Child> m_children;  // deque: references returned by start() stay valid
 };
 
 nlohmann::json parse_report(const std::string& text) {
@@ -240,7 +240,7 @@ std::string address_at(const std::string& first, int offset, int port) {
 }
 
 // Waits until the journal shows a broker in drain (true) or apply ends / timeout (false).
-bool wait_for_drain(const std::string& journal, ChildProcess& apply, std::chrono::seconds timeout) {
+bool wait_for_drain(const std::string& journal, Child& apply, std::chrono::seconds timeout) {
     auto until = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < until && !apply.try_wait()) {
         std::istringstream lines(read_file(journal + "/journal.jsonl"));

@@ -15,10 +15,11 @@
 #include <sstream>
 #include <string>
 
-#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/proc/process.hpp"
+#include "rmqup/proc/procfs.hpp"
 
 namespace fs = std::filesystem;
-using namespace rmqup::rehearsal;
+using namespace rmqup::proc;
 using namespace std::chrono_literals;
 
 namespace {
@@ -56,14 +57,14 @@ protected:
     // `rmq-upgrade rehearse --fast --transport local --masters-only` with extra; its exit status
     // (-1 on timeout), stdout (the JSON report) and stderr kept in files.
     int rehearse(std::vector<std::string> extra, std::chrono::seconds timeout) {
-        SpawnOptions o;
-        o.argv = {RMQUP_CLI_BIN, "rehearse", "--json", "--fast", "--transport", "local", "--masters-only",
-                  "--keep", "--workdir", workdir(), "--first-address", m_first_address};
-        for (auto& a : extra) o.argv.push_back(std::move(a));
+        std::vector<std::string> argv{RMQUP_CLI_BIN, "rehearse", "--json", "--fast", "--transport", "local",
+                                      "--masters-only", "--keep", "--workdir", workdir(), "--first-address",
+                                      m_first_address};
+        for (auto& a : extra) argv.push_back(std::move(a));
+        auto o = logged_to(std::move(argv), m_dir + "/rehearse.err");
+        o.out = Redirect::truncate(m_dir + "/rehearse.out");
         o.env = {{"RMQ_SIM", RMQUP_SIM_BIN}};
-        o.stdout_path = m_dir + "/rehearse.out";
-        o.log_path = m_dir + "/rehearse.err";
-        auto child = ChildProcess::spawn(o);
+        auto child = Child::spawn(o);
         EXPECT_TRUE(child.ok()) << (child.ok() ? "" : child.error().describe());
         if (!child.ok()) return -2;
         m_children.push_back(std::move(child).value());
@@ -111,7 +112,7 @@ protected:
 
     std::string m_dir;
     std::string m_first_address;
-    std::deque<ChildProcess> m_children;
+    std::deque<Child> m_children;
 };
 
 TEST_F(VersionRehearsal, Alibaba326ToApache460NameServersFirst) {

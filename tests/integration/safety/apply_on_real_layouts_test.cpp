@@ -21,10 +21,11 @@
 #include <vector>
 
 #include "dist_home.hpp"
-#include "rmqup/rehearsal/process.hpp"
+#include "rmqup/proc/process.hpp"
+#include "rmqup/proc/procfs.hpp"
 
 namespace fs = std::filesystem;
-using namespace rmqup::rehearsal;
+using namespace rmqup::proc;
 using namespace std::chrono_literals;
 
 namespace {
@@ -33,7 +34,7 @@ namespace {
 std::vector<int> processes_under(const std::string& dir, const std::string& needle) {
     std::vector<int> out;
     for (int pid : find_processes(needle)) {
-        if (process_cmdline(pid).find(dir) != std::string::npos)
+        if (cmdline_text(pid).find(dir) != std::string::npos)
             out.push_back(pid);
     }
     return out;
@@ -104,12 +105,11 @@ protected:
     // Starts `sh bin/<script> args...` of home from cwd, as an operator would (JAVA_HOME set).
     void start_from(const std::string& h, const std::string& script, std::vector<std::string> args,
                     const std::string& cwd, const std::string& log) {
-        SpawnOptions o;
-        o.argv = {"/bin/sh", h + "/bin/" + script};
-        for (auto& a : args) o.argv.push_back(std::move(a));
+        std::vector<std::string> argv{"/bin/sh", h + "/bin/" + script};
+        for (auto& a : args) argv.push_back(std::move(a));
+        auto o = logged_to(std::move(argv), m_dir + "/" + log + ".log");
         o.env = {{"JAVA_HOME", java_home()}};
         o.cwd = cwd;
-        o.log_path = m_dir + "/" + log + ".log";
         auto pid = spawn_detached(o);
         ASSERT_TRUE(pid.ok()) << pid.error().describe();
     }
@@ -117,13 +117,12 @@ protected:
     // rmq-upgrade with args; stdout/stderr into files named after tag; env added.
     int run(const std::string& tag, std::vector<std::string> args, std::chrono::seconds timeout,
             std::vector<std::pair<std::string, std::string>> env = {}) {
-        SpawnOptions o;
-        o.argv = {RMQUP_CLI_BIN};
-        for (auto& a : args) o.argv.push_back(std::move(a));
-        o.stdout_path = m_dir + "/" + tag + ".out";
-        o.log_path = m_dir + "/" + tag + ".err";
+        std::vector<std::string> argv{RMQUP_CLI_BIN};
+        for (auto& a : args) argv.push_back(std::move(a));
+        auto o = logged_to(std::move(argv), m_dir + "/" + tag + ".err");
+        o.out = Redirect::truncate(m_dir + "/" + tag + ".out");
         o.env = std::move(env);
-        auto child = ChildProcess::spawn(o);
+        auto child = Child::spawn(o);
         EXPECT_TRUE(child.ok());
         if (!child.ok()) return -2;
         m_children.push_back(std::move(child).value());
@@ -196,7 +195,7 @@ protected:
 
     std::string m_dir;
     std::string m_prefix;
-    std::deque<ChildProcess> m_children;
+    std::deque<Child> m_children;
 };
 
 TEST_F(RealLayout, ReleaseHomesRelativeAndSymlinkedConfigsAndAnInheritedHomeRollToTheTarget) {

@@ -12,8 +12,8 @@
 #include <optional>
 #include <thread>
 
-#include "../../unit/ssh/process_cleanup.hpp"
 #include "../sim/sim_process.hpp"
+#include "process_cleanup.hpp"
 #include "rmqup/hostops/rocketmq_commands.hpp"
 #include "rmqup/hostops/shell_host_ops.hpp"
 #include "rmqup/proc/procfs.hpp"
@@ -129,8 +129,8 @@ TEST_F(SshTest, TimeoutKillsTheRemoteCommand) {
     EXPECT_EQ(r.error().kind, ErrorKind::timeout) << r.error().describe();
     EXPECT_LT(SteadyClock::now() - started, 5s);
     const auto end = SteadyClock::now() + 3s;
-    while (!test::pids_with(dir.path()).empty() && SteadyClock::now() < end) std::this_thread::sleep_for(50ms);
-    EXPECT_TRUE(test::pids_with(dir.path()).empty()) << "the remote command survived its timeout";
+    while (!proc::find_processes(dir.path()).empty() && SteadyClock::now() < end) std::this_thread::sleep_for(50ms);
+    EXPECT_TRUE(proc::find_processes(dir.path()).empty()) << "the remote command survived its timeout";
     auto after = shell.exec("echo still-usable", with_timeout(5s));
     ASSERT_TRUE(after.ok()) << after.error().describe();
     EXPECT_EQ(after->out, "still-usable\n");
@@ -301,21 +301,21 @@ TEST_F(SshTest, TwoBrokersOnOneHostOnlyTheRightOneStops) {
     // Detached: the processes outlive the SSH session.
     shell.disconnect();
     std::this_thread::sleep_for(200ms);
-    EXPECT_TRUE(test::process_alive(*pid_a));
+    EXPECT_TRUE(proc::alive(*pid_a));
     auto id_a = listening(a);
     ASSERT_TRUE(id_a.has_value());
     EXPECT_EQ(id_a->pid, *pid_a);
     EXPECT_TRUE(id_a->config_matches);
     ASSERT_TRUE(listening(b).has_value());
     ASSERT_TRUE(ops.stop(a, 3s, KillPolicy::term_only).ok());
-    EXPECT_TRUE(test::wait_gone(*pid_a, 1s));
-    EXPECT_TRUE(test::process_alive(*pid_b)) << "stopping broker-a touched broker-b";
+    EXPECT_TRUE(proc::wait_gone(*pid_a, 1s));
+    EXPECT_TRUE(proc::alive(*pid_b)) << "stopping broker-a touched broker-b";
     auto found_b = ops.identify(b);
     ASSERT_TRUE(found_b.ok());
     ASSERT_TRUE(found_b->has_value());
     EXPECT_EQ((*found_b)->pid, *pid_b);
     ASSERT_TRUE(ops.stop(b, 3s, KillPolicy::term_only).ok());
-    EXPECT_TRUE(test::wait_gone(*pid_b, 1s));
+    EXPECT_TRUE(proc::wait_gone(*pid_b, 1s));
 }
 
 TEST_F(SshTest, StartDetectsImmediateExit) {

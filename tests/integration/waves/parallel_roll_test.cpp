@@ -81,12 +81,12 @@ protected:
     }
 
     void start_load() {
-        rmqup::rehearsal::SpawnOptions o;
-        o.argv = {RMQUP_SIM_BIN, "load", "-n", ns(), "--topic", "WaveTopic", "--rate", "200", "--duration", "600s",
-                  "--route-refresh-ms", "1000", "--heartbeat-ms", "1000", "--drain-ms", "10000", "--json"};
-        o.stdout_path = w.dir() + "/load.json";
-        o.log_path = w.dir() + "/load.log";
-        auto child = rmqup::rehearsal::ChildProcess::spawn(o);
+        auto o = rmqup::proc::logged_to({RMQUP_SIM_BIN, "load", "-n", ns(), "--topic", "WaveTopic", "--rate", "200",
+                                         "--duration", "600s", "--route-refresh-ms", "1000", "--heartbeat-ms", "1000",
+                                         "--drain-ms", "10000", "--json"},
+                                        w.dir() + "/load.log");
+        o.out = rmqup::proc::Redirect::truncate(w.dir() + "/load.json");
+        auto child = rmqup::proc::Child::spawn(o);
         ASSERT_TRUE(child.ok());
         m_load = std::move(child).value();
     }
@@ -106,7 +106,7 @@ protected:
     }
 
     ReleaseWorkdir w;
-    rmqup::rehearsal::ChildProcess m_load;
+    rmqup::proc::Child m_load;
 };
 
 // Waves of the plan file: node ids per wave.

@@ -11,29 +11,10 @@
 #include <vector>
 
 #include "fake_cluster.hpp"
+#include "faulty_journal.hpp"
 #include "rmqup/engine/engine.hpp"
 
 namespace rmqup::test {
-
-struct SimulatedCrash {};
-
-// Journal that "kills the orchestrator" when asked to write record number crash_at: that write and
-// every later one throw (the other threads of a wave die at their next write too).
-class CrashingJournal final : public engine::Journal {
-public:
-    explicit CrashingJournal(size_t crash_at) : m_crash_at(crash_at) {}
-    Status append(engine::JournalRecord r) override {
-        if (m_inner.records().size() + 1 >= m_crash_at)
-            throw SimulatedCrash{};
-        return m_inner.append(std::move(r));
-    }
-    Result<std::vector<engine::JournalRecord>> load() override { return m_inner.load(); }
-    const std::vector<engine::JournalRecord>& records() const { return m_inner.records(); }
-
-private:
-    engine::MemoryJournal m_inner;
-    size_t m_crash_at;
-};
 
 struct Harness {
     Plan plan = two_group_plan();

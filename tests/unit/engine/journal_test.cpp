@@ -199,34 +199,15 @@ TEST(Secrets, NeverInJournalEventsOrReports) {
 namespace rmqup::test {
 namespace {
 
-struct Crash {};
-
-// Forwards to a FileJournal and "kills the orchestrator" when record crash_at is to be written.
-class CrashingFileJournal final : public engine::Journal {
-public:
-    CrashingFileJournal(engine::Journal& inner, int crash_at) : m_inner(inner), m_crash_at(crash_at) {}
-    Status append(engine::JournalRecord r) override {
-        if (++m_count == m_crash_at)
-            throw Crash{};
-        return m_inner.append(std::move(r));
-    }
-    Result<std::vector<engine::JournalRecord>> load() override { return m_inner.load(); }
-
-private:
-    engine::Journal& m_inner;
-    int m_crash_at;
-    int m_count = 0;
-};
-
 TEST(Journal, CrashMidRunThenResumeFromTheFile) {
     const std::string dir = temp_dir("crash");
     Harness h;
     {
         auto j = engine::FileJournal::open(dir, engine::JournalOpen::fresh);
         ASSERT_TRUE(j.ok());
-        CrashingFileJournal crashing(**j, 30);  // in the middle of the broker-a group
+        FaultyJournal crashing(**j, 30, JournalFault::crash);  // in the middle of the broker-a group
         auto d = h.deps(&crashing);
-        EXPECT_THROW((void)engine::run_apply(h.plan, d), Crash);
+        EXPECT_THROW((void)engine::run_apply(h.plan, d), SimulatedCrash);
     }  // the lock is released as the process would on death
     auto j = engine::FileJournal::open(dir, engine::JournalOpen::resume);
     ASSERT_TRUE(j.ok()) << j.error().describe();

@@ -18,7 +18,8 @@ TEST(Resume, CrashAtEveryRecordBoundaryThenResumeFinishesWithoutDoubleRestarts) 
     for (size_t k = 2; k <= total; ++k) {
         SCOPED_TRACE("crash when writing record " + std::to_string(k));
         Harness h;
-        CrashingJournal crashing(k);
+        engine::MemoryJournal written;
+        FaultyJournal crashing(written, static_cast<int>(k), JournalFault::crash);
         bool crashed = false;
         try {
             auto d = h.deps(&crashing);
@@ -27,7 +28,7 @@ TEST(Resume, CrashAtEveryRecordBoundaryThenResumeFinishesWithoutDoubleRestarts) 
             crashed = true;
         }
         ASSERT_TRUE(crashed);
-        engine::MemoryJournal kept(crashing.records());
+        engine::MemoryJournal kept(written.records());
         h.clock.advance(Millis(5000));  // the operator restarts the tool
         auto d = h.deps(&kept);
         auto r = engine::run_resume(h.plan, d);

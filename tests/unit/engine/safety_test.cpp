@@ -12,24 +12,6 @@ namespace {
 
 using engine::RunStatus;
 
-// A journal that stops accepting records from the nth append on (a full disk, a dead NFS mount).
-class FailingJournal final : public engine::Journal {
-public:
-    explicit FailingJournal(int fail_from) : m_fail_from(fail_from) {}
-    Status append(engine::JournalRecord r) override {
-        if (++m_appends >= m_fail_from)
-            return make_error(ErrorKind::io, "cannot write journal: No space left on device");
-        return m_inner.append(std::move(r));
-    }
-    Result<std::vector<engine::JournalRecord>> load() override { return m_inner.load(); }
-    int appends() const { return m_appends; }
-
-private:
-    engine::MemoryJournal m_inner;
-    int m_fail_from;
-    int m_appends = 0;
-};
-
 int count_in(const std::vector<std::string>& log, const std::string& prefix) {
     int n = 0;
     for (const auto& l : log)
@@ -48,7 +30,8 @@ TEST(SafetyBoundary, JournalFailingAtEveryRecordNeverLeavesAMasterReadOnly) {
     int total = 0;
     {
         Harness h;
-        FailingJournal never(1 << 30);
+        engine::MemoryJournal written;
+        FaultyJournal never(written, 1 << 30, JournalFault::io_error);
         auto d = h.deps(&never);
         ASSERT_TRUE(engine::run_apply(h.plan, d).ok());
         total = never.appends();
@@ -57,7 +40,8 @@ TEST(SafetyBoundary, JournalFailingAtEveryRecordNeverLeavesAMasterReadOnly) {
     for (int nth = 1; nth <= total; ++nth) {
         SCOPED_TRACE("journal fails from record " + std::to_string(nth));
         Harness h;
-        FailingJournal j(nth);
+        engine::MemoryJournal written;
+        FaultyJournal j(written, nth, JournalFault::io_error);
         auto d = h.deps(&j);
         auto s = engine::run_apply(h.plan, d);
         EXPECT_FALSE(s.ok()) << "a run whose journal fails must stop";

@@ -158,7 +158,8 @@ TEST(ParallelWaves, ACrashAtAnyRecordOfAParallelRollThenResumeFinishesWithoutDou
         SCOPED_TRACE("crash when writing record " + std::to_string(k));
         Harness h;
         make_parallel(h.plan);
-        CrashingJournal crashing(k);
+        engine::MemoryJournal written;
+        FaultyJournal crashing(written, static_cast<int>(k), JournalFault::crash);
         bool crashed = false;
         try {
             auto d = h.deps(&crashing);
@@ -167,7 +168,7 @@ TEST(ParallelWaves, ACrashAtAnyRecordOfAParallelRollThenResumeFinishesWithoutDou
             crashed = true;
         }
         ASSERT_TRUE(crashed);
-        engine::MemoryJournal kept(crashing.records());
+        engine::MemoryJournal kept(written.records());
         h.clock.advance(Millis(5000));
         auto d = h.deps(&kept);
         auto r = engine::run_resume(h.plan, d);

@@ -87,6 +87,20 @@ TEST(Spawn, ReportsAMissingProgramAsAnIoErrorNamingIt) {
     EXPECT_EQ(Child::spawn(SpawnOptions{}).error().kind, ErrorKind::invalid_input);
 }
 
+TEST(Spawn, LoggedToAppendsStdoutAndStderrToTheLogAndDiesWithItsOwner) {
+    ScratchFolder dir;
+    const std::string log = dir / "daemon.log";
+    { std::ofstream(log) << "earlier\n"; }
+    auto o = logged_to({"/bin/sh", "-c", "echo out; echo err >&2"}, log);
+    EXPECT_EQ(o.group, Group::new_group);
+    EXPECT_EQ(o.death_signal, SIGKILL);
+    auto child = Child::spawn(o);
+    ASSERT_TRUE(child.ok()) << child.error().describe();
+    EXPECT_EQ(child->wait_for(5s).value_or(-1), 0);
+    EXPECT_EQ(read_text(log), "earlier\nout\nerr\n");
+    EXPECT_EQ(logged_to({"true"}, "").out.kind, Redirect::Kind::null);
+}
+
 TEST(Spawn, LooksUpABareProgramNameOnPath) {
     SpawnOptions o;
     o.argv = {"sh", "-c", "exit 7"};

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "process_cleanup.hpp"
+#include "rmqup/proc/procfs.hpp"
 #include "rmqup/ssh/local_shell.hpp"
 #include "rmqup/ssh/recording_shell.hpp"
 
@@ -51,8 +52,8 @@ TEST(LocalShell, TimeoutKillsTheWholeProcessGroup) {
     int bg = 0;
     std::ifstream(dir / "bg.pid") >> bg;
     ASSERT_GT(bg, 0);
-    EXPECT_TRUE(test::wait_gone(bg, 2s)) << "background child survived the timeout";
-    EXPECT_TRUE(test::pids_with(dir.path()).empty());
+    EXPECT_TRUE(proc::wait_gone(bg, 2s)) << "background child survived the timeout";
+    EXPECT_TRUE(proc::find_processes(dir.path()).empty());
 }
 
 TEST(LocalShell, OutputOverTheBoundIsTruncatedAndFlagged) {

@@ -16,6 +16,7 @@
 #include "rmqup/hostops/host_scripts.hpp"
 #include "rmqup/hostops/rocketmq_commands.hpp"
 #include "rmqup/hostops/shell_host_ops.hpp"
+#include "rmqup/proc/procfs.hpp"
 #include "rmqup/ssh/local_shell.hpp"
 #include "dist_home.hpp"
 
@@ -114,8 +115,8 @@ TEST_F(ShellHostOpsLocal, TwoBrokersOnOneHostOnlyTheRightOneStops) {
     ASSERT_TRUE(wait_listening(b).has_value());
 
     ASSERT_TRUE(ops.stop(a, 3s, KillPolicy::term_only).ok());
-    EXPECT_TRUE(test::wait_gone(*pid_a, 1s));
-    EXPECT_TRUE(test::process_alive(*pid_b)) << "stopping broker-a touched broker-b";
+    EXPECT_TRUE(proc::wait_gone(*pid_a, 1s));
+    EXPECT_TRUE(proc::alive(*pid_b)) << "stopping broker-a touched broker-b";
     auto still = ops.identify(b);
     ASSERT_TRUE(still.ok());
     ASSERT_TRUE(still->has_value());
@@ -166,7 +167,7 @@ TEST_F(ShellHostOpsLocal, ASocketSharedByTwoProcessesIsAConflictAndNothingIsStop
     std::vector<int> both;
     for (int i = 0; i < 50 && both.size() < 2; ++i) {
         std::this_thread::sleep_for(20ms);
-        both = test::pids_with("BrokerStartup -c " + a.config_path);
+        both = proc::find_processes("BrokerStartup -c " + a.config_path);
     }
     ASSERT_EQ(both.size(), 2u);
     std::this_thread::sleep_for(100ms);
@@ -176,7 +177,7 @@ TEST_F(ShellHostOpsLocal, ASocketSharedByTwoProcessesIsAConflictAndNothingIsStop
     auto st = ops.stop(a, 2s, KillPolicy::kill_after_term);
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().kind, ErrorKind::conflict) << st.error().describe();
-    for (int pid : both) EXPECT_TRUE(test::process_alive(pid));
+    for (int pid : both) EXPECT_TRUE(proc::alive(pid));
 }
 
 TEST_F(ShellHostOpsLocal, AProcessWithAnotherConfigIsNeverStopped) {
@@ -190,7 +191,7 @@ TEST_F(ShellHostOpsLocal, AProcessWithAnotherConfigIsNeverStopped) {
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().kind, ErrorKind::conflict);
     EXPECT_NE(st.error().message.find("nothing was stopped"), std::string::npos) << st.error().describe();
-    EXPECT_TRUE(test::process_alive(*pid));
+    EXPECT_TRUE(proc::alive(*pid));
 }
 
 TEST_F(ShellHostOpsLocal, WithoutSsTheListenerIsFoundThroughProcNetTcp) {
@@ -247,9 +248,9 @@ TEST_F(ShellHostOpsLocal, StubbornProcessTimesOutUnderTermOnlyAndDiesUnderKillAf
     auto st = ops.stop(s, 400ms, KillPolicy::term_only);
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.error().kind, ErrorKind::timeout);
-    EXPECT_TRUE(test::process_alive(*pid));
+    EXPECT_TRUE(proc::alive(*pid));
     ASSERT_TRUE(ops.stop(s, 400ms, KillPolicy::kill_after_term).ok());
-    EXPECT_TRUE(test::wait_gone(*pid, 1s));
+    EXPECT_TRUE(proc::wait_gone(*pid, 1s));
 }
 
 TEST_F(ShellHostOpsLocal, FilesWithHostileNamesStayLiteral) {

@@ -364,7 +364,7 @@ Result<rmq::PullResult> ClusterAdmin::pull_message(const std::string& broker, co
 
 // ---------------- ClusterHostOps ----------------
 
-SimProcess* ClusterHostOps::process(const ProcessSpec& spec) {
+FakeProcess* ClusterHostOps::process(const ProcessSpec& spec) {
     if (auto* b = m_c.broker_by_match(spec.match))
         return &b->proc;
     if (auto* n = m_c.ns_by_match(spec.match))
@@ -377,7 +377,7 @@ Result<std::optional<ProcessIdentity>> ClusterHostOps::identify(const ProcessSpe
     if (auto e = m_c.call("identify", "[" + m_host + "] " + spec.match))
         return *e;
     // The fake's processes know their version; the home a spec names is that of its start command.
-    const SimProcess* p = process(spec);
+    const FakeProcess* p = process(spec);
     if (p == nullptr || !p->running || m_c.unidentifiable.count(m_c.matches[spec.match]) > 0)
         return std::optional<ProcessIdentity>{};
     ProcessIdentity id;

@@ -22,7 +22,7 @@
 
 namespace rmqup::test {
 
-struct SimProcess {
+struct FakeProcess {
     bool running = true;
     std::string version = "4.8.0";
     Millis boot_at{-1000000};
@@ -35,7 +35,7 @@ struct SimBroker {
     std::int64_t id = 0;
     std::string addr;
     std::string config_path;
-    SimProcess proc;
+    FakeProcess proc;
     int perm = 6;
     Millis lost_write_at{-1};  // when perm lost W (clients keep writing until they refresh)
     double base_tps = 100;
@@ -48,7 +48,7 @@ struct SimBroker {
 
 struct SimNameServer {
     std::string addr;
-    SimProcess proc;
+    FakeProcess proc;
 };
 
 // A call that fails: the nth..(nth+times-1) calls of op whose argument text contains arg.
@@ -145,7 +145,7 @@ public:
     Result<HostFacts> facts(const FactsRequest& request) override;
 
 private:
-    SimProcess* process(const ProcessSpec& spec);
+    FakeProcess* process(const ProcessSpec& spec);
     FakeCluster& m_c;
     std::string m_host;
     std::map<std::string, bool> m_abort;  // store path -> abort marker present

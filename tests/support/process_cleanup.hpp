@@ -1,5 +1,6 @@
 // Test helper: a private temp directory whose path tags every process a test starts, so teardown
-// can find and kill them all (SIGKILL) by scanning /proc.
+// can find and kill them all (SIGKILL) by scanning /proc. Tests read /proc themselves with
+// rmqup/proc/procfs.hpp (proc::alive, proc::wait_gone, proc::find_processes, proc::cmdline_text).
 #pragma once
 
 #include <signal.h>
@@ -14,18 +15,6 @@
 #include "rmqup/proc/procfs.hpp"
 
 namespace rmqup::test {
-
-// Command line of pid with NULs as spaces ("" if gone).
-inline std::string cmdline_of(int pid) { return proc::cmdline_text(pid); }
-
-// True if pid exists and is not a zombie.
-inline bool process_alive(int pid) { return proc::alive(pid); }
-
-// Live pids whose command line contains text (never this process).
-inline std::vector<int> pids_with(const std::string& text) { return proc::find_processes(text); }
-
-// Waits up to timeout for pid to be gone.
-inline bool wait_gone(int pid, std::chrono::milliseconds timeout) { return proc::wait_gone(pid, timeout); }
 
 class ScratchDir {
 public:
@@ -46,7 +35,7 @@ public:
     std::string operator/(const std::string& name) const { return m_path + "/" + name; }
     // Kills every process whose command line names this directory.
     void kill_all() const {
-        for (int pid : pids_with(m_path)) ::kill(pid, SIGKILL);
+        for (pid_t pid : proc::find_processes(m_path)) ::kill(pid, SIGKILL);
     }
 
 private:
