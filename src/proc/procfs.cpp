@@ -1,9 +1,11 @@
 // /proc readers. Every read tolerates a process vanishing in between: it simply drops out.
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -17,14 +19,33 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+// "" when the file cannot be read: the process it describes is gone.
+std::string read_file(const std::string& path) { return read_proc_file(path).value_or(std::string()); }
 
 std::string pid_path(pid_t pid, const char* leaf) { return "/proc/" + std::to_string(pid) + "/" + leaf; }
 
 }  // namespace
+
+// With open/read, not an ifstream: libstdc++'s filebuf throws from underflow when read() fails
+// (ESRCH once the process has exited), which istreambuf_iterator does not catch.
+std::optional<std::string> read_proc_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    std::string out;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ::close(fd);
+            return std::nullopt;
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
 
 std::vector<pid_t> list_pids() {
     std::vector<pid_t> pids;

@@ -19,6 +19,10 @@ struct ProcStat {
     pid_t pgid = 0;
 };
 
+// The whole content of a /proc file (or any file); nullopt when it cannot be opened or a read
+// fails — reading /proc/<pid>/... of a process that exits meanwhile fails with ESRCH.
+std::optional<std::string> read_proc_file(const std::string& path);
+
 // Every numeric entry of /proc (all processes visible to us), in directory order.
 std::vector<pid_t> list_pids();
 

@@ -30,6 +30,17 @@ std::string unique_tag(const char* what) { return std::string("rmqup-procfs-") +
 
 }  // namespace
 
+// A read that fails after the open (a /proc/<pid> file of a process that exited meanwhile fails
+// with ESRCH; a directory fails with EISDIR, deterministically) is "none", never an exception:
+// libstdc++'s filebuf throws from such a read, which once killed a rehearsal mid-setup.
+TEST(Procfs, AFileWhoseReadFailsIsNoneNotAnException) {
+    EXPECT_FALSE(read_proc_file("/proc/self").has_value());
+    EXPECT_FALSE(read_proc_file("/nonexistent/rmqup").has_value());
+    auto own = read_proc_file("/proc/self/cmdline");
+    ASSERT_TRUE(own.has_value());
+    EXPECT_FALSE(own->empty());
+}
+
 TEST(Procfs, ReadsOurOwnProcess) {
     const pid_t self = ::getpid();
     const auto pids = list_pids();
