@@ -16,7 +16,8 @@ constexpr std::array k_master_flow = {Phase::set_read_only,      Phase::confirm_
                                       Phase::await_registration, Phase::set_read_write,    Phase::confirm_read_write,
                                       Phase::verify};
 
-// Whether node n goes through phase p: slaves never change brokerPermission nor drain (they take no
+// Whether node n goes through phase p (every phase listed, no default: a new phase must be placed
+// here to compile under -Werror=switch): slaves never change brokerPermission nor drain (they take no
 // writes); a NameServer has no permission, no drain and no probe, and rewrites its config only when
 // the plan keeps a pristine copy of it.
 bool in_flow(const PlanNode& n, Phase p) {
@@ -31,8 +32,19 @@ bool in_flow(const PlanNode& n, Phase p) {
     case Phase::restore_config:
         return n.kind == NodeKind::broker || (!n.target.config_path.empty() && !n.pristine_config_backup.empty());
     case Phase::verify: return n.kind == NodeKind::broker;
-    default: return true;
+    case Phase::stop:
+    case Phase::start:
+    case Phase::await_registration: return true;
+    // Never part of a flow (k_master_flow does not hold them).
+    case Phase::pending:
+    case Phase::skipped:
+    case Phase::done:
+    case Phase::rolling_back:
+    case Phase::rolled_back:
+    case Phase::paused:
+    case Phase::failed: return false;
     }
+    return false;
 }
 
 }  // namespace
