@@ -99,7 +99,12 @@ TEST(Procfs, FindsProcessesByCommandLineAndDescendantsByParent) {
     for (auto until = std::chrono::steady_clock::now() + 5s; kids.empty() && std::chrono::steady_clock::now() < until;)
         kids = descendants(child.pid());
     ASSERT_EQ(kids.size(), 1u);
-    EXPECT_EQ(read_cmdline(kids[0]), (std::vector<std::string>{"sleep", "30"}));
+    // The shell's child is listed from its fork on; its command line is sleep's once it has exec'd.
+    const std::vector<std::string> sleeping{"sleep", "30"};
+    std::vector<std::string> argv;
+    for (auto until = std::chrono::steady_clock::now() + 5s; argv != sleeping && std::chrono::steady_clock::now() < until;)
+        argv = read_cmdline(kids[0]);
+    EXPECT_EQ(argv, sleeping);
     const auto ours = descendants(::getpid());
     EXPECT_NE(std::find(ours.begin(), ours.end(), kids[0]), ours.end()) << "grandchildren are descendants too";
 }
